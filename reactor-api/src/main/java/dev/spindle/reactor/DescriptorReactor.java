@@ -1,0 +1,131 @@
+package dev.spindle.reactor;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The descriptor facet: readiness registration for handles the backend creates, and TCP.
+ *
+ * <p>All methods must be called on the reactor thread while the reactor is active.
+ *
+ * <h2>Readiness registration (SPEC §5.4)</h2>
+ * {@link #addReader}/{@link #addWriter} have set semantics; removing what is absent is a no-op
+ * (FD-3). A {@link DescriptorHandler} that throws is removed as reader and writer and told
+ * {@code connectionLost} with the exception (FD-8). On shutdown or terminate every descriptor the
+ * reactor created is closed and every registered one told {@code connectionLost} (FD-7).
+ */
+public interface DescriptorReactor {
+    /**
+     * Creates a unidirectional pipe whose ends are non-blocking descriptors owned by this reactor.
+     *
+     * @param sourceHandler told when the read end is ready
+     * @param sinkHandler told when the write end is ready
+     * @return the pipe
+     */
+    Pipe openPipe(DescriptorHandler sourceHandler, DescriptorHandler sinkHandler);
+
+    /**
+     * Watches {@code descriptor} for readability (SPEC FD-1).
+     *
+     * @param descriptor a descriptor created by this reactor
+     * @throws IllegalArgumentException if it belongs to another reactor or is closed
+     */
+    void addReader(Descriptor descriptor);
+
+    /**
+     * Watches {@code descriptor} for writability (SPEC FD-2).
+     *
+     * @param descriptor a descriptor created by this reactor
+     * @throws IllegalArgumentException if it belongs to another reactor or is closed
+     */
+    void addWriter(Descriptor descriptor);
+
+    /**
+     * Stops watching for readability; no-op if not watched (SPEC FD-3).
+     *
+     * @param descriptor the descriptor
+     */
+    void removeReader(Descriptor descriptor);
+
+    /**
+     * Stops watching for writability; no-op if not watched (SPEC FD-3).
+     *
+     * @param descriptor the descriptor
+     */
+    void removeWriter(Descriptor descriptor);
+
+    /**
+     * Removes every user reader and writer and returns them, without duplicates (SPEC FD-5).
+     * The reactor's own internal descriptors (its waker, its transports) are never included.
+     *
+     * @return the removed descriptors
+     */
+    List<Descriptor> removeAll();
+
+    /**
+     * The descriptors watched for readability: a snapshot (SPEC FD-4).
+     *
+     * @return readers
+     */
+    List<Descriptor> readers();
+
+    /**
+     * The descriptors watched for writability: a snapshot (SPEC FD-4).
+     *
+     * @return writers
+     */
+    List<Descriptor> writers();
+
+    /**
+     * Listens for TCP connections with default options.
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param factory builds a protocol per accepted connection, or refuses it with null
+     * @return the listening port
+     * @throws CannotListenException if the address cannot be bound
+     */
+    default ListeningPort listenTcp(InetSocketAddress bindAddress, ProtocolFactory factory) {
+        return listenTcp(bindAddress, factory, ListenOptions.defaults());
+    }
+
+    /**
+     * Listens for TCP connections.
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param factory builds a protocol per accepted connection, or refuses it with null
+     * @param options backlog and socket options
+     * @return the listening port
+     * @throws CannotListenException if the address cannot be bound
+     * @throws IllegalArgumentException if the address is unresolved
+     */
+    ListeningPort listenTcp(InetSocketAddress bindAddress, ProtocolFactory factory, ListenOptions options);
+
+    /**
+     * Connects to a TCP server with default options.
+     *
+     * @param host a host name or address literal
+     * @param port 1..65535
+     * @param protocol the protocol to attach
+     * @return the attempt
+     */
+    default ConnectAttempt connectTcp(String host, int port, Protocol protocol) {
+        return connectTcp(host, port, protocol, ConnectOptions.defaults());
+    }
+
+    /**
+     * Connects to a TCP server. A host name is resolved on the worker pool, never on the loop;
+     * each resolved address is tried in order until one accepts, all within
+     * {@link ConnectOptions#timeout()}. On success the protocol gets {@code connectionMade} and
+     * then the attempt's stage completes; on failure the stage fails with
+     * {@link ConnectionFailedException} (or {@link ConnectTimeoutException}) and the protocol is
+     * not called.
+     *
+     * @param host a host name or address literal
+     * @param port 1..65535
+     * @param protocol the protocol to attach
+     * @param options timeout, local address, socket options
+     * @return the attempt
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    ConnectAttempt connectTcp(String host, int port, Protocol protocol, ConnectOptions options);
+}

@@ -1,0 +1,1097 @@
+package dev.spindle.reactor.spi;
+
+import dev.spindle.reactor.Clock;
+import dev.spindle.reactor.ConnectAttempt;
+import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.ConnectionLostException;
+import dev.spindle.reactor.LifecycleListener;
+import dev.spindle.reactor.Protocol;
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.ReactorException;
+import dev.spindle.reactor.ReactorState;
+import dev.spindle.reactor.Registration;
+import dev.spindle.reactor.ScheduledCall;
+import dev.spindle.reactor.SystemEvent;
+import dev.spindle.reactor.SystemEventTrigger;
+import dev.spindle.reactor.TriggerPhase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared loop skeleton: lifecycle, system-event triggers, the cross-thread task queue, the
+ * timer heap, the worker pool and resource tracking. A backend implements polling
+ * ({@link #openBackend}, {@link #poll}, {@link #wakeupBackend}, {@link #closeBackend}) and its
+ * sockets; everything else here is shared, so every backend behaves alike.
+ *
+ * <h2>One loop pass</h2>
+ * <ol>
+ *   <li>wait for I/O with {@link #poll(long)}, at most until the next timer (not at all when
+ *       tasks are queued); the backend dispatches what is ready;</li>
+ *   <li>read the clock once;</li>
+ *   <li>run the tasks that were queued when this step began (SPEC THR-3);</li>
+ *   <li>run the timers due now that existed when this step began (SPEC TIME-5);</li>
+ *   <li>advance the lifecycle (startup and shutdown phases, a requested stop).</li>
+ * </ol>
+ *
+ * <h2>Wake-ups</h2>
+ * The loop publishes {@code sleeping = true} before it blocks and re-checks its queues; a
+ * producer that enqueues and then sees {@code sleeping} flips it back and calls
+ * {@link #wakeupBackend()}. So at most one wake-up is issued per sleep, and none while the loop
+ * is busy.
+ */
+public abstract class AbstractReactor implements Reactor {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractReactor.class);
+    /** Far-future deadlines are clamped so that deadline arithmetic never overflows (TIME-6). */
+    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
+    private enum Phase { IDLE, STARTUP_BEFORE, RUNNING, SHUTDOWN_BEFORE, SHUTDOWN_DRAIN }
+
+    private final ReactorConfig config;
+    private final Clock clock;
+    private final TaskQueue tasks;
+    private final TimerHeap timers = new TimerHeap();
+    private final Object lock = new Object();
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final Triggers triggers = new Triggers();
+    private final Set<ReactorResource> resources = new LinkedHashSet<>();
+
+    private volatile ReactorState state = ReactorState.INIT;
+    private volatile @Nullable Throwable error;
+    private volatile @Nullable Thread loopThread;
+    private volatile boolean stopRequested;
+    private volatile boolean terminateRequested;
+    private @Nullable ThreadPoolExecutor workers; // guarded by lock
+
+    // Loop-thread state.
+    private Phase phase = Phase.IDLE;
+    private long timerSeq;
+    private long now;
+    private boolean exitLoop;
+    private @Nullable AtomicInteger pendingStages;
+    private long phaseDeadline;
+    private int workerThreadCount;
+
+    /**
+     * Creates the skeleton in state {@code INIT}.
+     *
+     * @param config the settings
+     */
+    protected AbstractReactor(ReactorConfig config) {
+        this.config = Objects.requireNonNull(config, "config must not be null");
+        this.clock = config.clock();
+        this.tasks = new TaskQueue(config.taskQueueCapacity());
+    }
+
+    // ------------------------------------------------------------------ backend hooks
+
+    /**
+     * Opens the poller (selector, epoll instance, waker) when the loop starts. Loop thread.
+     *
+     * @throws IOException moves the reactor to {@code ERROR}
+     */
+    protected abstract void openBackend() throws IOException;
+
+    /**
+     * Waits for readiness and dispatches it. Must return promptly after {@link #wakeupBackend()}.
+     * Loop thread. After each dispatched event the backend checks {@link #loopExiting()} and
+     * stops dispatching when it is true.
+     *
+     * @param timeoutNanos -1 to wait without bound, 0 not to wait, else the bound
+     * @throws IOException moves the reactor to {@code ERROR}
+     */
+    protected abstract void poll(long timeoutNanos) throws IOException;
+
+    /** Makes a blocked or the next {@link #poll(long)} return at once. Any thread. */
+    protected abstract void wakeupBackend();
+
+    /** Releases the poller when the loop ends. Loop thread; must not throw. */
+    protected abstract void closeBackend();
+
+    /**
+     * Starts one non-blocking connect to a resolved address. Loop thread.
+     *
+     * @param target the address
+     * @param options the options
+     * @param protocol the protocol to attach on success
+     * @param listener told of the outcome, on the loop thread
+     * @return a handle to abandon the attempt
+     * @throws IOException if the attempt cannot even start (counts as a failed address)
+     */
+    protected abstract PendingConnect beginConnect(InetSocketAddress target, ConnectOptions options,
+            Protocol protocol, ConnectListener listener) throws IOException;
+
+    // ------------------------------------------------------------------ CoreReactor
+
+    @Override
+    public final ReactorConfig config() {
+        return config;
+    }
+
+    @Override
+    public final ReactorState state() {
+        return state;
+    }
+
+    @Override
+    public final @Nullable Throwable error() {
+        return state == ReactorState.ERROR ? error : null;
+    }
+
+    @Override
+    public final Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void start() {
+        Thread thread;
+        ReactorState prev;
+        synchronized (lock) {
+            if (state.isActive()) {
+                return;
+            }
+            thread = new Thread(this::runLoop, config.threadName());
+            thread.setDaemon(config.daemon());
+            prev = activate(thread);
+        }
+        notifyListeners(prev, ReactorState.STARTING);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        ReactorState prev;
+        synchronized (lock) {
+            if (state.isActive()) {
+                Thread t = loopThread;
+                throw new IllegalStateException("reactor is already " + state + ", driven by thread "
+                        + (t == null ? "(none)" : t.getName()) + "; run() called from " + Thread.currentThread().getName());
+            }
+            prev = activate(Thread.currentThread());
+        }
+        notifyListeners(prev, ReactorState.STARTING);
+        runLoop();
+        Throwable cause = error();
+        if (cause != null) {
+            throw new ReactorException("reactor loop failed: " + cause, cause);
+        }
+    }
+
+    /**
+     * Activates the reactor on the calling thread without running the loop: the caller then
+     * turns it with {@link #runOneTurn()}. For deterministic test doubles.
+     */
+    protected final void activateOnCurrentThread() {
+        ReactorState prev;
+        synchronized (lock) {
+            if (state.isActive()) {
+                throw new IllegalStateException("reactor is already " + state);
+            }
+            prev = activate(Thread.currentThread());
+        }
+        notifyListeners(prev, ReactorState.STARTING);
+        try {
+            openBackend();
+            now = clock.nanoTime();
+            beginStartup();
+        } catch (Throwable t) {
+            failLoop(t);
+            endLoop();
+        }
+    }
+
+    /**
+     * Runs one loop pass on the calling thread, which must be the loop thread of an activated
+     * reactor; for deterministic test doubles. Returns false once the loop has ended.
+     *
+     * @return whether the loop is still running
+     */
+    protected final boolean runOneTurn() {
+        checkLoop("runOneTurn");
+        try {
+            turn();
+        } catch (Throwable t) {
+            failLoop(t);
+        }
+        if (exitLoop) {
+            endLoop();
+            return false;
+        }
+        return true;
+    }
+
+    private ReactorState activate(Thread thread) {
+        // Caller holds lock.
+        ReactorState prev = state;
+        loopThread = thread;
+        error = null;
+        stopRequested = false;
+        terminateRequested = false;
+        state = ReactorState.STARTING;
+        return prev;
+    }
+
+    private void runLoop() {
+        try {
+            openBackend();
+            now = clock.nanoTime();
+            beginStartup();
+            while (!exitLoop) {
+                turn();
+            }
+        } catch (Throwable t) {
+            failLoop(t);
+        } finally {
+            endLoop();
+        }
+    }
+
+    private void endLoop() {
+        try {
+            closeBackend();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the {} backend failed", backendName(), e);
+        }
+        exitLoop = false;
+        phase = Phase.IDLE;
+        synchronized (lock) {
+            loopThread = null;
+            lock.notifyAll();
+        }
+    }
+
+    private void turn() throws IOException {
+        if (terminateRequested) {
+            terminateNow();
+            return;
+        }
+        long timeout = nextTimeout();
+        if (timeout != 0) {
+            sleeping.set(true);
+            if (!tasks.isEmpty() || stopRequested || terminateRequested || stagesDone()) {
+                sleeping.set(false);
+                timeout = 0;
+            }
+        }
+        try {
+            poll(timeout);
+        } finally {
+            sleeping.set(false);
+        }
+        if (exitLoop) {
+            return;
+        }
+        now = clock.nanoTime();
+        runTasks(tasks.size());
+        if (exitLoop) {
+            return;
+        }
+        runTimers();
+        if (exitLoop) {
+            return;
+        }
+        advanceLifecycle();
+    }
+
+    private long nextTimeout() {
+        if (!tasks.isEmpty() || terminateRequested) {
+            return 0;
+        }
+        long bound = -1;
+        switch (phase) {
+            case RUNNING:
+                if (stopRequested) {
+                    return 0;
+                }
+                break;
+            case STARTUP_BEFORE:
+            case SHUTDOWN_BEFORE:
+                if (stagesDone()) {
+                    return 0;
+                }
+                bound = Math.max(0, phaseDeadline - clock.nanoTime());
+                break;
+            case SHUTDOWN_DRAIN:
+                if (resources.isEmpty()) {
+                    return 0;
+                }
+                bound = Math.max(0, phaseDeadline - clock.nanoTime());
+                break;
+            default:
+                return 0;
+        }
+        TimerCall next = timers.peek();
+        if (next != null) {
+            long d = Math.max(0, next.deadline - clock.nanoTime());
+            bound = bound < 0 ? d : Math.min(bound, d);
+        }
+        return bound;
+    }
+
+    private boolean stagesDone() {
+        AtomicInteger p = pendingStages;
+        return p != null && p.get() == 0;
+    }
+
+    private void runTasks(int n) {
+        for (int i = 0; i < n; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("task {} threw; the loop goes on", task, e);
+            }
+            if (exitLoop) {
+                return;
+            }
+        }
+    }
+
+    private void runTimers() {
+        long limit = timerSeq;
+        long t0 = now;
+        TimerCall t;
+        while ((t = timers.peek()) != null && t.deadline - t0 <= 0 && t.seq < limit) {
+            timers.poll();
+            if (t.markCalled()) {
+                try {
+                    t.task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("scheduled call {} threw; the loop goes on", t.task, e);
+                }
+                if (exitLoop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle phases
+
+    private void beginStartup() {
+        phase = Phase.STARTUP_BEFORE;
+        pendingStages = new AtomicInteger();
+        phaseDeadline = now + clampNanos(config.shutdownTimeout().toNanos());
+        fire(SystemEvent.STARTUP, TriggerPhase.BEFORE);
+        advanceLifecycle();
+    }
+
+    private void advanceLifecycle() {
+        switch (phase) {
+            case STARTUP_BEFORE:
+                if (stagesDone() || timedOut("STARTUP")) {
+                    pendingStages = null;
+                    fire(SystemEvent.STARTUP, TriggerPhase.DURING);
+                    if (exitLoop) {
+                        return;
+                    }
+                    phase = Phase.RUNNING;
+                    setState(ReactorState.STARTED);
+                    fire(SystemEvent.STARTUP, TriggerPhase.AFTER);
+                    if (exitLoop) {
+                        return;
+                    }
+                    advanceLifecycle();
+                }
+                break;
+            case RUNNING:
+                if (stopRequested) {
+                    beginShutdown();
+                }
+                break;
+            case SHUTDOWN_BEFORE:
+                if (stagesDone() || timedOut("SHUTDOWN")) {
+                    pendingStages = null;
+                    fire(SystemEvent.SHUTDOWN, TriggerPhase.DURING);
+                    if (exitLoop) {
+                        return;
+                    }
+                    stopWorkers();
+                    for (ReactorResource r : resources.toArray(new ReactorResource[0])) {
+                        try {
+                            r.shutdownGracefully();
+                        } catch (RuntimeException e) {
+                            LOG.warn("graceful close of {} failed", r, e);
+                            forceCloseGuarded(r, new ConnectionLostException("reactor stopping", e));
+                        }
+                    }
+                    phase = Phase.SHUTDOWN_DRAIN;
+                    phaseDeadline = now + clampNanos(config.shutdownTimeout().toNanos());
+                    advanceLifecycle();
+                }
+                break;
+            case SHUTDOWN_DRAIN:
+                if (resources.isEmpty() || phaseDeadline - now <= 0) {
+                    if (!resources.isEmpty()) {
+                        LOG.warn("{} resources still open {} after stop(); aborting them", resources.size(),
+                                config.shutdownTimeout());
+                    }
+                    closeAllResources(new ConnectionLostException("reactor stopped", null));
+                    fire(SystemEvent.SHUTDOWN, TriggerPhase.AFTER);
+                    if (exitLoop) {
+                        return;
+                    }
+                    finishInactive(ReactorState.STOPPED, null);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private boolean timedOut(String event) {
+        if (phaseDeadline - now <= 0) {
+            LOG.warn("{} BEFORE triggers not complete after {}; going on", event, config.shutdownTimeout());
+            return true;
+        }
+        return false;
+    }
+
+    private void beginShutdown() {
+        stopRequested = false;
+        // Deliver work queued before stop(): every task in the queue now, and every call due now.
+        runTasks(tasks.size());
+        if (exitLoop) {
+            return;
+        }
+        now = clock.nanoTime();
+        runTimers();
+        if (exitLoop) {
+            return;
+        }
+        setState(ReactorState.STOPPING);
+        phase = Phase.SHUTDOWN_BEFORE;
+        pendingStages = new AtomicInteger();
+        phaseDeadline = now + clampNanos(config.shutdownTimeout().toNanos());
+        fire(SystemEvent.SHUTDOWN, TriggerPhase.BEFORE);
+        advanceLifecycle();
+    }
+
+    private void terminateNow() {
+        terminateRequested = false;
+        if (!state.isActive()) {
+            return;
+        }
+        closeAllResources(new ConnectionLostException("reactor terminated", null));
+        finishInactive(ReactorState.STOPPED, null);
+    }
+
+    private void failLoop(Throwable cause) {
+        LOG.error("reactor loop ({}) failed; moving to ERROR", backendName(), cause);
+        try {
+            closeAllResources(new ConnectionLostException("reactor failed: " + cause, cause));
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
+        }
+        finishInactive(ReactorState.ERROR, cause);
+    }
+
+    private void finishInactive(ReactorState target, @Nullable Throwable cause) {
+        timers.clear();
+        stopWorkers();
+        pendingStages = null;
+        phase = Phase.IDLE;
+        exitLoop = true;
+        triggers.resetStartup();
+        stopRequested = false;
+        error = cause;
+        setState(target);
+    }
+
+    private void closeAllResources(Throwable cause) {
+        while (!resources.isEmpty()) {
+            ReactorResource[] all = resources.toArray(new ReactorResource[0]);
+            resources.clear();
+            for (ReactorResource r : all) {
+                forceCloseGuarded(r, cause);
+            }
+        }
+    }
+
+    private void forceCloseGuarded(ReactorResource r, Throwable cause) {
+        try {
+            r.forceClose(cause);
+        } catch (RuntimeException e) {
+            LOG.warn("closing {} failed", r, e);
+        }
+        resources.remove(r);
+    }
+
+    private void setState(ReactorState next) {
+        ReactorState prev = state;
+        synchronized (lock) {
+            state = next;
+            lock.notifyAll();
+        }
+        if (prev != next) {
+            notifyListeners(prev, next);
+        }
+    }
+
+    private void notifyListeners(ReactorState from, ReactorState to) {
+        for (LifecycleListener l : listeners) {
+            try {
+                l.stateChanged(this, from, to);
+            } catch (RuntimeException e) {
+                LOG.error("lifecycle listener {} threw", l, e);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        boolean toStopped = false;
+        synchronized (lock) {
+            switch (state) {
+                case INIT:
+                    state = ReactorState.STOPPED;
+                    lock.notifyAll();
+                    toStopped = true;
+                    break;
+                case STARTING:
+                case STARTED:
+                    stopRequested = true;
+                    break;
+                default:
+                    return;
+            }
+        }
+        if (toStopped) {
+            notifyListeners(ReactorState.INIT, ReactorState.STOPPED);
+        } else {
+            wakeupIfSleeping();
+        }
+    }
+
+    @Override
+    public void terminate() {
+        if (inLoop()) {
+            terminateNow();
+            return;
+        }
+        synchronized (lock) {
+            if (!state.isActive()) {
+                return;
+            }
+            terminateRequested = true;
+        }
+        wakeupIfSleeping();
+        boolean interrupted = false;
+        synchronized (lock) {
+            while (state.isActive() || (loopThread != null && loopThread != Thread.currentThread())) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public Registration callWhenRunning(Runnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        Registration r = triggers.addIfStartupPending(SystemEvent.STARTUP, TriggerPhase.AFTER, () -> {
+            task.run();
+            return null;
+        });
+        if (r != null) {
+            return r;
+        }
+        if (inLoop()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("callWhenRunning task {} threw", task, e);
+            }
+            return () -> false;
+        }
+        CancellableTask ct = new CancellableTask(task);
+        execute(ct);
+        return ct;
+    }
+
+    @Override
+    public final void execute(Runnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        if (!tasks.offer(task)) {
+            throw new RejectedExecutionException("reactor task queue is full (capacity "
+                    + config.taskQueueCapacity() + "); task refused: " + task);
+        }
+        wakeupIfSleeping();
+    }
+
+    @Override
+    public final boolean tryExecute(Runnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        if (!tasks.offer(task)) {
+            return false;
+        }
+        wakeupIfSleeping();
+        return true;
+    }
+
+    private void wakeupIfSleeping() {
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+            wakeupBackend();
+        }
+    }
+
+    @Override
+    public final boolean inLoop() {
+        return Thread.currentThread() == loopThread;
+    }
+
+    @Override
+    public <T> CompletionStage<T> callInThread(Callable<T> task) {
+        Objects.requireNonNull(task, "task must not be null");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        WorkerTask<T> wt = new WorkerTask<>(task, result);
+        synchronized (lock) {
+            if (!state.isActive()) {
+                throw new IllegalStateException("callInThread needs an active reactor, found state: " + state);
+            }
+            ThreadPoolExecutor pool = workers;
+            if (pool == null) {
+                pool = newWorkerPool();
+                workers = pool;
+            }
+            try {
+                pool.execute(wt);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new RejectedExecutionException("worker pool queue is full (capacity "
+                        + config.workerQueueCapacity() + ", threads " + config.workerThreads() + ")"));
+            }
+        }
+        return result;
+    }
+
+    private ThreadPoolExecutor newWorkerPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 30,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueueCapacity()), r -> {
+                    Thread t = new Thread(r, config.threadName() + "-worker-" + (++workerThreadCount));
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private void stopWorkers() {
+        ThreadPoolExecutor pool;
+        synchronized (lock) {
+            pool = workers;
+            workers = null;
+        }
+        if (pool == null) {
+            return;
+        }
+        pool.shutdown();
+        List<Runnable> queued = new ArrayList<>();
+        pool.getQueue().drainTo(queued);
+        for (Runnable r : queued) {
+            if (r instanceof WorkerTask) {
+                ((WorkerTask<?>) r).cancelQueued();
+            }
+        }
+    }
+
+    /** Delivers a worker's outcome on the loop if it still runs, else on the calling thread. */
+    private void deliver(Runnable completion) {
+        if (state.isActive() && loopThread != null && tryExecute(completion)) {
+            return;
+        }
+        completion.run();
+    }
+
+    @Override
+    public Registration addSystemEventTrigger(SystemEvent event, TriggerPhase phase, SystemEventTrigger trigger) {
+        Objects.requireNonNull(event, "event must not be null");
+        Objects.requireNonNull(phase, "phase must not be null");
+        Objects.requireNonNull(trigger, "trigger must not be null");
+        return triggers.add(event, phase, trigger);
+    }
+
+    @Override
+    public Registration addLifecycleListener(LifecycleListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void fire(SystemEvent event, TriggerPhase phase) {
+        SystemEventTrigger t;
+        while ((t = triggers.next(event, phase)) != null) {
+            try {
+                CompletionStage<?> stage = t.run();
+                if (stage != null && phase == TriggerPhase.BEFORE) {
+                    AtomicInteger pending = pendingStages;
+                    if (pending != null) {
+                        pending.incrementAndGet();
+                        stage.whenComplete((v, failure) -> {
+                            if (failure != null) {
+                                LOG.warn("{} BEFORE trigger stage failed", event, failure);
+                            }
+                            if (pending.decrementAndGet() == 0) {
+                                wakeupIfSleeping();
+                            }
+                        });
+                    }
+                }
+            } catch (Exception e) {
+                LOG.error("{} {} trigger {} threw; the other triggers still run", event, phase, t, e);
+            }
+            if (exitLoop) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ TimeReactor
+
+    @Override
+    public final ScheduledCall schedule(Duration delay, Runnable task) {
+        Objects.requireNonNull(delay, "delay must not be null");
+        return schedule(checkDelay(delay), TimeUnit.NANOSECONDS, task);
+    }
+
+    @Override
+    public final ScheduledCall schedule(long delay, TimeUnit unit, Runnable task) {
+        Objects.requireNonNull(unit, "unit must not be null");
+        Objects.requireNonNull(task, "task must not be null");
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must not be negative, found: " + delay + " " + unit);
+        }
+        checkLoop("schedule");
+        checkActive("schedule");
+        long nanos = clampNanos(unit.toNanos(delay));
+        TimerCall t = new TimerCall(this, task, clock.nanoTime() + nanos, timerSeq++);
+        timers.add(t);
+        return t;
+    }
+
+    @Override
+    public final List<ScheduledCall> pendingCalls() {
+        checkLoop("pendingCalls");
+        return Collections.unmodifiableList(Arrays.asList((ScheduledCall[]) timers.snapshot()));
+    }
+
+    void timerCancelled(TimerCall t) {
+        timers.remove(t);
+    }
+
+    void timerMoved(TimerCall t) {
+        t.seq = timerSeq++;
+        timers.update(t);
+    }
+
+    static long checkDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, found: " + delay);
+        }
+        return toNanos(delay, "delay");
+    }
+
+    static long toNanos(Duration d, String what) {
+        try {
+            return clampNanos(d.toNanos());
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? -MAX_DELAY_NANOS : MAX_DELAY_NANOS;
+        }
+    }
+
+    private static long clampNanos(long nanos) {
+        return Math.max(-MAX_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, nanos));
+    }
+
+    // ------------------------------------------------------------------ TCP connect
+
+    @Override
+    public final ConnectAttempt connectTcp(String host, int port, Protocol protocol, ConnectOptions options) {
+        Objects.requireNonNull(host, "host must not be null");
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 1..65535, found: " + port);
+        }
+        checkLoop("connectTcp");
+        checkActive("connectTcp");
+        TcpConnector c = new TcpConnector(this, host, port, protocol, options);
+        c.begin();
+        return c;
+    }
+
+    // ------------------------------------------------------------------ for backends
+
+    /**
+     * Throws unless called on the loop thread.
+     *
+     * @param operation names the call in the message
+     * @throws IllegalStateException off the loop thread
+     */
+    public final void checkLoop(String operation) {
+        Thread t = loopThread;
+        if (Thread.currentThread() != t) {
+            throw new IllegalStateException(operation + " must be called on the reactor thread ("
+                    + (t == null ? "none: the reactor is " + state : t.getName()) + "), called from thread "
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    /**
+     * Throws unless the reactor is active.
+     *
+     * @param operation names the call in the message
+     * @throws IllegalStateException when inactive
+     */
+    protected final void checkActive(String operation) {
+        ReactorState s = state;
+        if (!s.isActive() || exitLoop) {
+            throw new IllegalStateException(operation + " needs an active reactor, found state: " + s);
+        }
+    }
+
+    /**
+     * Registers a resource to close on shutdown. Loop thread.
+     *
+     * @param resource the resource
+     */
+    public final void track(ReactorResource resource) {
+        resources.add(resource);
+    }
+
+    /**
+     * Forgets a resource once it is closed. Loop thread.
+     *
+     * @param resource the resource
+     */
+    public final void untrack(ReactorResource resource) {
+        resources.remove(resource);
+    }
+
+    /**
+     * Whether the loop is ending (terminate, failure, end of shutdown): a backend stops
+     * dispatching the events it has left.
+     *
+     * @return true when the loop will exit after this pass
+     */
+    protected final boolean loopExiting() {
+        return exitLoop;
+    }
+
+    /**
+     * Whether a graceful shutdown is in progress; new connections are then refused.
+     *
+     * @return true while {@code STOPPING}
+     */
+    protected final boolean shuttingDown() {
+        return state == ReactorState.STOPPING;
+    }
+
+    /**
+     * The clock reading of the current loop pass.
+     *
+     * @return nanoseconds
+     */
+    protected final long passTime() {
+        return now;
+    }
+
+    /**
+     * A name for the backend's log messages and threads.
+     *
+     * @return the backend name
+     */
+    @Override
+    public abstract String backendName();
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + backendName() + ", " + state + "]";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A handle to one connect in progress. */
+    public interface PendingConnect {
+        /** Abandons the attempt and closes its socket; the listener is not told. */
+        void cancel();
+    }
+
+    /** Told of the outcome of {@link #beginConnect}, on the loop thread. */
+    public interface ConnectListener {
+        /**
+         * Connected; the protocol already had {@code connectionMade}.
+         *
+         * @param transport the transport
+         */
+        void connected(dev.spindle.reactor.Transport transport);
+
+        /**
+         * The attempt failed; its socket is closed.
+         *
+         * @param cause why
+         */
+        void failed(Throwable cause);
+    }
+
+    private final class WorkerTask<T> implements Runnable {
+        private final Callable<T> task;
+        private final CompletableFuture<T> result;
+
+        WorkerTask(Callable<T> task, CompletableFuture<T> result) {
+            this.task = task;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            T value;
+            try {
+                value = task.call();
+            } catch (Throwable t) {
+                deliver(() -> result.completeExceptionally(t));
+                return;
+            }
+            deliver(() -> result.complete(value));
+        }
+
+        void cancelQueued() {
+            result.completeExceptionally(new CancellationException("the reactor's worker pool stopped before the task ran: " + task));
+        }
+    }
+
+    private static final class CancellableTask implements Runnable, Registration {
+        private final Runnable task;
+        private volatile boolean removed;
+
+        CancellableTask(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (!removed) {
+                removed = true;
+                task.run();
+            }
+        }
+
+        @Override
+        public boolean remove() {
+            if (removed) {
+                return false;
+            }
+            removed = true;
+            return true;
+        }
+    }
+
+    /** System-event triggers: consumed as they run (SPEC CORE-10). Thread-safe. */
+    private static final class Triggers {
+        private final List<ArrayDeque<Entry>> queues = new ArrayList<>();
+        private boolean afterStartupDone;
+
+        Triggers() {
+            for (int i = 0; i < SystemEvent.values().length * TriggerPhase.values().length; i++) {
+                queues.add(new ArrayDeque<>());
+            }
+        }
+
+        private static int index(SystemEvent e, TriggerPhase p) {
+            return e.ordinal() * TriggerPhase.values().length + p.ordinal();
+        }
+
+        synchronized Registration add(SystemEvent e, TriggerPhase p, SystemEventTrigger t) {
+            Entry entry = new Entry(this, t);
+            queues.get(index(e, p)).add(entry);
+            return entry;
+        }
+
+        synchronized @Nullable Registration addIfStartupPending(SystemEvent e, TriggerPhase p, SystemEventTrigger t) {
+            if (afterStartupDone) {
+                return null;
+            }
+            return add(e, p, t);
+        }
+
+        synchronized @Nullable SystemEventTrigger next(SystemEvent e, TriggerPhase p) {
+            ArrayDeque<Entry> q = queues.get(index(e, p));
+            Entry entry;
+            while ((entry = q.poll()) != null) {
+                if (!entry.removed) {
+                    entry.removed = true;
+                    return entry.trigger;
+                }
+            }
+            if (e == SystemEvent.STARTUP && p == TriggerPhase.AFTER) {
+                afterStartupDone = true;
+            }
+            return null;
+        }
+
+        synchronized void resetStartup() {
+            afterStartupDone = false;
+        }
+
+        synchronized boolean remove(Entry entry) {
+            if (entry.removed) {
+                return false;
+            }
+            entry.removed = true;
+            for (ArrayDeque<Entry> q : queues) {
+                if (q.remove(entry)) {
+                    break;
+                }
+            }
+            return true;
+        }
+
+        private static final class Entry implements Registration {
+            private final Triggers owner;
+            final SystemEventTrigger trigger;
+            boolean removed; // guarded by owner
+
+            Entry(Triggers owner, SystemEventTrigger trigger) {
+                this.owner = owner;
+                this.trigger = trigger;
+            }
+
+            @Override
+            public boolean remove() {
+                return owner.remove(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,546 @@
+package dev.spindle.reactor.spi;
+
+import dev.spindle.reactor.ConnectionLostException;
+import dev.spindle.reactor.Protocol;
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.Transport;
+import dev.spindle.reactor.WriteBufferFullException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend-neutral part of a stream transport: pending output, watermarks and writability
+ * events, graceful close, abort, half-close, read pausing, and the exactly-once
+ * {@code connectionLost}. A backend supplies the socket calls and interest changes.
+ *
+ * <p>Hot path: a read fills the reactor's shared read buffer and hands it to the protocol; a
+ * write goes straight to the socket while nothing is pending. Only output the socket refuses is
+ * copied, into buffers of at least {@value #MIN_CHUNK} bytes that later small writes fill up.
+ * Loop thread only.
+ */
+public abstract class AbstractStreamTransport implements Transport, ReactorResource {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractStreamTransport.class);
+    private static final int MIN_CHUNK = 8192;
+    private static final int MAX_GATHER = 64;
+    private static final int MAX_READS_PER_EVENT = 16;
+
+    /** The owning reactor. */
+    protected final AbstractReactor reactor;
+    private final Protocol protocol;
+    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private long pendingBytes;
+    private int lowWatermark;
+    private int highWatermark;
+    private final long maxPending;
+    private boolean writable = true;
+    private boolean started;
+    private boolean closing;
+    private boolean outputShutdownRequested;
+    private boolean outputShut;
+    private boolean eofSeen;
+    private boolean readPaused;
+    private boolean closed;
+
+    /**
+     * Creates the transport; call {@link #start()} once the socket is registered.
+     *
+     * @param reactor the owning reactor
+     * @param protocol the protocol
+     */
+    protected AbstractStreamTransport(AbstractReactor reactor, Protocol protocol) {
+        this.reactor = reactor;
+        this.protocol = Objects.requireNonNull(protocol, "protocol must not be null");
+        this.lowWatermark = reactor.config().writeLowWatermark();
+        this.highWatermark = reactor.config().writeHighWatermark();
+        this.maxPending = reactor.config().maxPendingWriteBytes();
+    }
+
+    // ------------------------------------------------------------------ backend hooks
+
+    /**
+     * Reads without blocking.
+     *
+     * @param dst the buffer
+     * @return bytes read, 0 if none, -1 at end of stream
+     * @throws IOException on error
+     */
+    protected abstract int readInto(ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes without blocking.
+     *
+     * @param src the buffer
+     * @return bytes written
+     * @throws IOException on error
+     */
+    protected abstract int writeFrom(ByteBuffer src) throws IOException;
+
+    /**
+     * Gathering write without blocking.
+     *
+     * @param srcs the buffers
+     * @param offset first buffer
+     * @param length number of buffers
+     * @return bytes written
+     * @throws IOException on error
+     */
+    protected abstract long writeFrom(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /**
+     * Shuts the socket's sending half down.
+     *
+     * @throws IOException on error
+     */
+    protected abstract void shutdownOutputNow() throws IOException;
+
+    /** Deregisters and closes the socket. Idempotent; must not throw. */
+    protected abstract void closeNow();
+
+    /**
+     * Turns read interest on or off.
+     *
+     * @param on the interest
+     */
+    protected abstract void interestRead(boolean on);
+
+    /**
+     * Turns write interest on or off.
+     *
+     * @param on the interest
+     */
+    protected abstract void interestWrite(boolean on);
+
+    /**
+     * The reactor's shared read buffer, handed to the protocol for one call.
+     *
+     * @return the buffer
+     */
+    protected abstract ByteBuffer readBuffer();
+
+    /** Called after reading was resumed; edge-triggered backends read what arrived meanwhile. */
+    protected void readingResumed() {
+    }
+
+    // ------------------------------------------------------------------ events from the backend
+
+    /** Tells the protocol the connection is made and starts reading. Loop thread. */
+    public final void start() {
+        reactor.track(this);
+        started = true;
+        try {
+            protocol.connectionMade(this);
+        } catch (RuntimeException e) {
+            protocolFailed("connectionMade", e);
+            return;
+        }
+        if (!closed && !readPaused && !closing) {
+            interestRead(true);
+        }
+    }
+
+    /** The socket may be readable. Loop thread. */
+    public final void onReadable() {
+        ByteBuffer buf = readBuffer();
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+            if (closed || closing || readPaused || eofSeen) {
+                return;
+            }
+            buf.clear();
+            int n;
+            try {
+                n = readInto(buf);
+            } catch (IOException e) {
+                lose(new ConnectionLostException("read failed: " + e.getMessage(), e));
+                return;
+            }
+            if (n > 0) {
+                buf.flip();
+                try {
+                    protocol.dataReceived(buf);
+                } catch (RuntimeException e) {
+                    protocolFailed("dataReceived", e);
+                    return;
+                }
+                if (n < buf.capacity()) {
+                    return;
+                }
+            } else if (n < 0) {
+                onEof();
+                return;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** The socket may be writable. Loop thread. */
+    public final void onWritable() {
+        if (!closed) {
+            flush();
+        }
+    }
+
+    private void onEof() {
+        eofSeen = true;
+        interestRead(false);
+        boolean keepOpen;
+        try {
+            keepOpen = protocol.eofReceived();
+        } catch (RuntimeException e) {
+            protocolFailed("eofReceived", e);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        if (!keepOpen) {
+            close();
+        } else if (outputShut) {
+            finishClose();
+        }
+    }
+
+    private void flush() {
+        while (!pending.isEmpty()) {
+            int count = 0;
+            for (ByteBuffer b : pending) {
+                gather[count++] = b;
+                if (count == MAX_GATHER) {
+                    break;
+                }
+            }
+            long written;
+            try {
+                written = count == 1 ? writeFrom(gather[0]) : writeFrom(gather, 0, count);
+            } catch (IOException e) {
+                Arrays.fill(gather, 0, count, null);
+                lose(new ConnectionLostException("write failed: " + e.getMessage(), e));
+                return;
+            }
+            Arrays.fill(gather, 0, count, null);
+            pendingBytes -= written;
+            while (!pending.isEmpty() && !pending.peekFirst().hasRemaining()) {
+                pending.pollFirst();
+            }
+            if (!pending.isEmpty() && count < MAX_GATHER) {
+                break;
+            }
+            if (written == 0) {
+                break;
+            }
+        }
+        if (pending.isEmpty()) {
+            interestWrite(false);
+            if (closing) {
+                finishClose();
+                return;
+            }
+            if (outputShutdownRequested && !outputShut) {
+                doShutdownOutput();
+                if (closed) {
+                    return;
+                }
+            }
+        }
+        checkWritability();
+    }
+
+    // ------------------------------------------------------------------ Transport
+
+    @Override
+    public final Reactor reactor() {
+        return reactor;
+    }
+
+    @Override
+    public final void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data must not be null");
+        checkWrite();
+        int len = data.remaining();
+        if (len == 0) {
+            return;
+        }
+        checkLimit(len);
+        if (pending.isEmpty()) {
+            try {
+                writeFrom(data);
+            } catch (IOException e) {
+                data.position(data.limit());
+                lose(new ConnectionLostException("write failed: " + e.getMessage(), e));
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+            interestWrite(true);
+        }
+        enqueue(data);
+        checkWritability();
+    }
+
+    @Override
+    public final void write(ByteBuffer[] data) {
+        Objects.requireNonNull(data, "data must not be null");
+        checkWrite();
+        long len = 0;
+        for (ByteBuffer b : data) {
+            Objects.requireNonNull(b, "data must not contain null buffers");
+            len += b.remaining();
+        }
+        if (len == 0) {
+            return;
+        }
+        checkLimit(len);
+        if (pending.isEmpty()) {
+            try {
+                writeFrom(data, 0, data.length);
+            } catch (IOException e) {
+                for (ByteBuffer b : data) {
+                    b.position(b.limit());
+                }
+                lose(new ConnectionLostException("write failed: " + e.getMessage(), e));
+                return;
+            }
+            boolean left = false;
+            for (ByteBuffer b : data) {
+                if (b.hasRemaining()) {
+                    left = true;
+                    break;
+                }
+            }
+            if (!left) {
+                return;
+            }
+            interestWrite(true);
+        }
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) {
+                enqueue(b);
+            }
+        }
+        checkWritability();
+    }
+
+    private void checkWrite() {
+        reactor.checkLoop("Transport.write");
+        if (closed) {
+            throw new IllegalStateException("write on a closed transport (" + this + ")");
+        }
+        if (closing || outputShutdownRequested) {
+            throw new IllegalStateException("write after " + (closing ? "close()" : "shutdownOutput()") + " (" + this + ")");
+        }
+    }
+
+    private void checkLimit(long len) {
+        if (pendingBytes + len > maxPending) {
+            throw new WriteBufferFullException("write of " + len + " bytes would raise pending output from "
+                    + pendingBytes + " to " + (pendingBytes + len) + " bytes, over the limit of " + maxPending);
+        }
+    }
+
+    private void enqueue(ByteBuffer data) {
+        int len = data.remaining();
+        ByteBuffer tail = pending.peekLast();
+        if (tail != null && tail.capacity() - tail.limit() >= len && !tail.isReadOnly()) {
+            int at = tail.limit();
+            tail.limit(at + len);
+            tail.put(at, data, data.position(), len);
+            data.position(data.limit());
+        } else {
+            ByteBuffer copy = ByteBuffer.allocate(Math.max(MIN_CHUNK, len));
+            copy.put(data);
+            copy.flip();
+            pending.addLast(copy);
+        }
+        pendingBytes += len;
+    }
+
+    private void checkWritability() {
+        if (writable && pendingBytes > highWatermark) {
+            writable = false;
+            notifyWritability(false);
+        } else if (!writable && pendingBytes <= lowWatermark) {
+            writable = true;
+            notifyWritability(true);
+        }
+    }
+
+    private void notifyWritability(boolean now) {
+        try {
+            protocol.writabilityChanged(now);
+        } catch (RuntimeException e) {
+            protocolFailed("writabilityChanged", e);
+        }
+    }
+
+    @Override
+    public final void close() {
+        reactor.checkLoop("Transport.close");
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        interestRead(false);
+        if (pending.isEmpty()) {
+            finishClose();
+        } else {
+            interestWrite(true);
+        }
+    }
+
+    @Override
+    public final void abort() {
+        reactor.checkLoop("Transport.abort");
+        if (closed) {
+            return;
+        }
+        lose(new ConnectionLostException("connection aborted locally", null));
+    }
+
+    @Override
+    public final void shutdownOutput() {
+        reactor.checkLoop("Transport.shutdownOutput");
+        if (closed || closing || outputShutdownRequested) {
+            return;
+        }
+        outputShutdownRequested = true;
+        if (pending.isEmpty()) {
+            doShutdownOutput();
+        }
+    }
+
+    private void doShutdownOutput() {
+        outputShut = true;
+        try {
+            shutdownOutputNow();
+        } catch (IOException e) {
+            lose(new ConnectionLostException("shutdown of output failed: " + e.getMessage(), e));
+            return;
+        }
+        if (eofSeen) {
+            finishClose();
+        }
+    }
+
+    private void finishClose() {
+        lose(null);
+    }
+
+    @Override
+    public final void pauseReading() {
+        reactor.checkLoop("Transport.pauseReading");
+        if (readPaused || closed) {
+            return;
+        }
+        readPaused = true;
+        interestRead(false);
+    }
+
+    @Override
+    public final void resumeReading() {
+        reactor.checkLoop("Transport.resumeReading");
+        if (!readPaused || closed) {
+            return;
+        }
+        readPaused = false;
+        if (!eofSeen && !closing) {
+            interestRead(true);
+            readingResumed();
+        }
+    }
+
+    @Override
+    public final boolean isReadingPaused() {
+        return readPaused;
+    }
+
+    @Override
+    public final boolean isWritable() {
+        return writable && !closed;
+    }
+
+    @Override
+    public final long pendingWriteBytes() {
+        return pendingBytes;
+    }
+
+    @Override
+    public final void setWriteWatermarks(int low, int high) {
+        reactor.checkLoop("Transport.setWriteWatermarks");
+        if (low < 0 || high < low || high > maxPending) {
+            throw new IllegalArgumentException("watermarks must satisfy 0 <= low <= high <= " + maxPending
+                    + ", found: low=" + low + ", high=" + high);
+        }
+        lowWatermark = low;
+        highWatermark = high;
+        checkWritability();
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return !closed;
+    }
+
+    // ------------------------------------------------------------------ ReactorResource
+
+    @Override
+    public final void shutdownGracefully() {
+        if (!closed) {
+            close();
+        }
+    }
+
+    @Override
+    public final void forceClose(Throwable cause) {
+        lose(cause);
+    }
+
+    // ------------------------------------------------------------------ endings
+
+    /**
+     * Ends the connection: closes the socket and tells the protocol once.
+     *
+     * @param cause null for a clean close
+     */
+    protected final void lose(@Nullable Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending.clear();
+        pendingBytes = 0;
+        closeNow();
+        reactor.untrack(this);
+        if (!started) {
+            return;
+        }
+        try {
+            protocol.connectionLost(cause);
+        } catch (RuntimeException e) {
+            LOG.error("protocol {} threw from connectionLost", protocol, e);
+        }
+    }
+
+    private void protocolFailed(String method, RuntimeException e) {
+        LOG.error("protocol {} threw from {}; aborting its connection {}", protocol, method, this, e);
+        lose(new ConnectionLostException("protocol threw from " + method + ": " + e, e));
+    }
+
+    @Override
+    public String toString() {
+        String s;
+        try {
+            s = localAddress() + " <-> " + remoteAddress();
+        } catch (RuntimeException e) {
+            s = "?";
+        }
+        return getClass().getSimpleName() + "[" + s + (closed ? ", closed" : closing ? ", closing" : "") + "]";
+    }
+}

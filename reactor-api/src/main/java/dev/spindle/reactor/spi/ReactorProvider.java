@@ -1,0 +1,52 @@
+package dev.spindle.reactor.spi;
+
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A reactor backend, found through {@link java.util.ServiceLoader} (JPMS {@code provides}, or
+ * {@code META-INF/services} on the class path) or as an OSGi service.
+ *
+ * <p>Implementations compute availability once, when first asked, and never throw from their
+ * constructor, {@link #isAvailable()} or {@link #unavailabilityCause()}: a backend that cannot
+ * run here (wrong OS, Java too old, native access denied) says why instead.
+ */
+public interface ReactorProvider {
+    /**
+     * The backend's name, lower case ({@code select}, {@code epoll}, {@code kqueue}).
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Higher wins when several are available. Portable backends use 0..99, native ones 100+.
+     *
+     * @return the priority
+     */
+    int priority();
+
+    /**
+     * Whether the backend can run in this JVM on this machine.
+     *
+     * @return true if {@link #create} will work
+     */
+    boolean isAvailable();
+
+    /**
+     * Why the backend is unavailable, or null when it is available.
+     *
+     * @return the cause or null
+     */
+    @Nullable Throwable unavailabilityCause();
+
+    /**
+     * Creates a reactor in state {@code INIT}.
+     *
+     * @param config the settings
+     * @return a new reactor
+     * @throws IllegalStateException if the backend is unavailable, with the cause
+     */
+    Reactor create(ReactorConfig config);
+}
