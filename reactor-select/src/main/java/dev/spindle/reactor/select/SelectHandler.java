@@ -1,0 +1,6 @@
+package dev.spindle.reactor.select;
+
+/** The attachment of every selection key: told which operations are ready. */
+interface SelectHandler {
+    void ready(int readyOps);
+}
