@@ -25,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>If the function throws, or its stage fails, the loop stops and the stage returned by
  *       {@link #start} fails with that exception (LC-3).</li>
  *   <li>{@link #stop()} completes that stage with this {@code LoopingCall}, at once or, when a
- *       returned stage is pending, once it completes (LC-4). A stopped loop may be started
- *       again.</li>
+ *       returned stage is pending, once it completes (LC-4); called from inside the function,
+ *       once the function returns (so stop-then-throw fails the stage). A stopped loop may be
+ *       started again, though not from inside its own function; a stage still pending from
+ *       the previous run then completes that run's stage only.</li>
  * </ul>
  */
 public final class LoopingCall {
@@ -40,6 +42,7 @@ public final class LoopingCall {
     private @Nullable ScheduledCall call;
     private @Nullable CompletionStage<?> pendingStage;
     private @Nullable CompletableFuture<LoopingCall> completion;
+    private boolean inCall;
     private final Runnable fire = this::fire;
 
     private LoopingCall(Reactor reactor, LongFunction<? extends @Nullable CompletionStage<?>> body) {
@@ -105,6 +108,9 @@ public final class LoopingCall {
         if (running) {
             throw new IllegalStateException("LoopingCall is already running");
         }
+        if (inCall) {
+            throw new IllegalStateException("LoopingCall cannot be started again from inside its own call");
+        }
         long nanos;
         try {
             nanos = interval.toNanos();
@@ -115,12 +121,21 @@ public final class LoopingCall {
         this.completion = done;
         this.intervalNanos = nanos;
         this.running = true;
+        // A stage of the previous run that is still pending ends that run only (see invoke).
+        this.pendingStage = null;
         this.startNanos = reactor.clock().nanoTime();
         this.lastTick = 0;
-        if (now) {
-            invoke(1);
-        } else {
-            scheduleAt(nanos == 0 ? 0 : 1);
+        try {
+            if (now) {
+                invoke(1);
+            } else {
+                scheduleAt(nanos == 0 ? 0 : 1);
+            }
+        } catch (RuntimeException e) {
+            // The reactor refused the call (inactive, or not its thread): stay stopped.
+            running = false;
+            completion = null;
+            throw e;
         }
         return done;
     }
@@ -140,7 +155,9 @@ public final class LoopingCall {
             call = null;
             c.cancel();
         }
-        if (pendingStage == null) {
+        // LC-4: from inside the function, or while its stage is pending, the outcome of that
+        // call completes the stage (so stop() then throw gives a failed stage).
+        if (pendingStage == null && !inCall) {
             complete(null);
         }
     }
@@ -200,19 +217,30 @@ public final class LoopingCall {
 
     private void invoke(long count) {
         CompletionStage<?> stage;
+        inCall = true;
         try {
             stage = body.apply(count);
         } catch (RuntimeException | Error e) {
             running = false;
             complete(e);
             return;
+        } finally {
+            inCall = false;
         }
         if (stage == null) {
             afterCall();
             return;
         }
+        CompletableFuture<LoopingCall> run = completion;
         pendingStage = stage;
         stage.whenCompleteAsync((ignored, failure) -> {
+            if (completion != run) {
+                // Stopped and started again while this stage was pending: it ends its own run.
+                if (run != null) {
+                    finish(run, failure);
+                }
+                return;
+            }
             pendingStage = null;
             if (failure != null) {
                 running = false;
@@ -250,6 +278,10 @@ public final class LoopingCall {
             return;
         }
         completion = null;
+        finish(done, failure);
+    }
+
+    private void finish(CompletableFuture<LoopingCall> done, @Nullable Throwable failure) {
         if (failure == null) {
             done.complete(this);
         } else {

@@ -134,8 +134,9 @@ public final class ReactorConfig {
     }
 
     /**
-     * Bound on each waiting step of a clean shutdown (stages returned by {@code BEFORE} triggers,
-     * then flushing transports). After it, the reactor goes on and aborts what is left.
+     * Bound on each waiting step of the lifecycle: stages returned by {@code BEFORE} triggers of
+     * {@code STARTUP} and {@code SHUTDOWN}, then flushing transports during shutdown. When it
+     * passes, a warning is logged and the reactor goes on (aborting what is left at shutdown).
      * Default 10 s.
      *
      * @return the timeout

@@ -222,6 +222,12 @@ public abstract class AbstractReactor implements Reactor {
         } catch (Throwable t) {
             failLoop(t);
             endLoop();
+            return;
+        }
+        if (exitLoop) {
+            // A startup trigger called terminate(), or stop() with nothing to wait for: the loop
+            // already ended, so release it now or the next activation would find exitLoop set.
+            endLoop();
         }
     }
 
@@ -293,7 +299,10 @@ public abstract class AbstractReactor implements Reactor {
         long timeout = nextTimeout();
         if (timeout != 0) {
             sleeping.set(true);
-            if (!tasks.isEmpty() || stopRequested || terminateRequested || stagesDone()) {
+            // A stop() requested while startup waits for a stage is acted on only once startup
+            // is done; re-checking it here in any other phase than RUNNING would spin the loop.
+            if (!tasks.isEmpty() || (stopRequested && phase == Phase.RUNNING) || terminateRequested
+                    || stagesDone()) {
                 sleeping.set(false);
                 timeout = 0;
             }

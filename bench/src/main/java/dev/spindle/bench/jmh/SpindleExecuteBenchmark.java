@@ -1,0 +1,82 @@
+package dev.spindle.bench.jmh;
+
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.quick.Reactors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cross-thread hand-off into a Spindle reactor, same shape as {@link NettyExecuteBenchmark}:
+ * one producer thread {@code execute}s {@value #TASKS} tasks, each adding one to a counter on the
+ * loop, then waits until the loop has run them all. Spindle's task queue is bounded (a ring of
+ * 65536 by default) where Netty's is not: when it is full the producer spins on
+ * {@code tryExecute}, and that time is part of the measurement.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OperationsPerInvocation(SpindleExecuteBenchmark.TASKS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class SpindleExecuteBenchmark {
+
+    static final int TASKS = 10_000_000;
+
+    @Param({"select"})
+    public String backend;
+
+    private Reactor reactor;
+    // written and read on the loop thread only
+    private long executed;
+    // benchmark thread only
+    private long expected;
+    private final Runnable increment = () -> executed++;
+
+    @Setup(Level.Trial)
+    public void start() {
+        System.setProperty("spindle.reactor.backend", backend);
+        reactor = Reactors.create(ReactorConfig.builder().threadName("bench-execute").daemon(true).build());
+        reactor.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        reactor.terminate();
+    }
+
+    @Benchmark
+    public long executeAll() throws InterruptedException, ExecutionException {
+        for (int i = 0; i < TASKS; i++) {
+            while (!reactor.tryExecute(increment)) {
+                Thread.onSpinWait();
+            }
+        }
+        expected += TASKS;
+        CompletableFuture<Long> count = new CompletableFuture<>();
+        while (!reactor.tryExecute(() -> count.complete(executed))) {
+            Thread.onSpinWait();
+        }
+        long n = count.get();
+        if (n != expected) {
+            throw new IllegalStateException("loop ran " + n + " tasks, expected " + expected);
+        }
+        return n;
+    }
+}

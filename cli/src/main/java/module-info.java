@@ -1,0 +1,8 @@
+/**
+ * The {@code spindle} command line: {@code info} shows the Java runtime and the reactor backends,
+ * {@code echo} runs a TCP echo server. An application: exports nothing.
+ */
+module dev.spindle.cli {
+    requires dev.spindle.reactor.quick;
+    requires static org.jspecify;
+}

@@ -1,0 +1,178 @@
+package dev.spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spindle.reactor.ListeningPort;
+import dev.spindle.reactor.LoopingCall;
+import dev.spindle.reactor.Protocol;
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorState;
+import dev.spindle.reactor.Transport;
+import dev.spindle.reactor.quick.Reactors;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the Java examples of the root {@code README.md} against a real reactor, and checks that
+ * the README still shows exactly the code below, so that neither can drift from the other.
+ */
+@Timeout(30)
+class ReadmeExampleTest {
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path THIS_SOURCE = Path.of("src/test/java/dev/spindle/cli/ReadmeExampleTest.java");
+
+    @Test
+    void echoServerEchoesTheTickerClientsLinesAndEverythingStops() {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(received, true, StandardCharsets.UTF_8);
+        Reactor reactor = Reactors.create();
+        reactor.callWhenRunning(() -> {
+            ListeningPort port = EchoServer.listen(reactor, 0);
+            TickerClient.connect(reactor, port.port(), out);
+        });
+        reactor.run(); // the Ticker stops the reactor when its connection is closed
+
+        assertEquals("tick 1\ntick 2\ntick 3\n", received.toString(StandardCharsets.UTF_8));
+        assertEquals(ReactorState.STOPPED, reactor.state());
+    }
+
+    @Test
+    void readmeShowsExactlyTheCodeThatThisTestRuns() throws IOException {
+        List<List<String>> blocks = javaBlocks(Files.readAllLines(README, StandardCharsets.UTF_8));
+        assertFalse(blocks.isEmpty(), "no ```java block in " + README.toAbsolutePath());
+        List<String> source = normalize(Files.readAllLines(THIS_SOURCE, StandardCharsets.UTF_8));
+        for (List<String> block : blocks) {
+            List<String> code = normalize(block);
+            assertTrue(Collections.indexOfSubList(source, code) >= 0,
+                    () -> "README.md shows Java code that " + THIS_SOURCE + " does not contain; copy one to the other:\n"
+                            + String.join("\n", code));
+        }
+    }
+
+    private static List<List<String>> javaBlocks(List<String> lines) {
+        List<List<String>> blocks = new ArrayList<>();
+        List<String> current = null;
+        for (String line : lines) {
+            if (current == null && line.strip().equals("```java")) {
+                current = new ArrayList<>();
+            } else if (current != null && line.strip().equals("```")) {
+                blocks.add(current);
+                current = null;
+            } else if (current != null) {
+                current.add(line);
+            }
+        }
+        return blocks;
+    }
+
+    /** Lines stripped of indentation, blank lines dropped: nesting may differ, code may not. */
+    private static List<String> normalize(List<String> lines) {
+        return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.toList());
+    }
+}
+
+// ---- The README's examples, verbatim (imports above). ----
+
+/** Writes every byte back, and stops reading while the peer is slow to take the echo. */
+final class Echo implements Protocol {
+    private Transport transport;
+
+    @Override
+    public void connectionMade(Transport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        transport.write(data); // consumes the buffer, which is only valid during this call
+    }
+
+    @Override
+    public void writabilityChanged(boolean writable) {
+        if (writable) {
+            transport.resumeReading();
+        } else {
+            transport.pauseReading();
+        }
+    }
+}
+
+final class EchoServer {
+    static ListeningPort listen(Reactor reactor, int port) {
+        return reactor.listenTcp(new InetSocketAddress("127.0.0.1", port), remote -> new Echo());
+    }
+
+    public static void main(String[] args) {
+        Reactor reactor = Reactors.create();                   // the best backend available
+        reactor.callWhenRunning(() -> listen(reactor, 7000));  // runs on the reactor thread
+        reactor.run();                                         // loops until reactor.stop()
+    }
+}
+
+/** Sends "tick N" now and every second, three times, then half-closes; prints the echo. */
+final class Ticker implements Protocol {
+    private final PrintStream out;
+    private final Runnable whenClosed;
+    private LoopingCall beat;
+    private int sent;
+
+    Ticker(PrintStream out, Runnable whenClosed) {
+        this.out = out;
+        this.whenClosed = whenClosed;
+    }
+
+    @Override
+    public void connectionMade(Transport transport) {
+        beat = LoopingCall.of(transport.reactor(), () -> {
+            transport.write(("tick " + ++sent + "\n").getBytes(StandardCharsets.UTF_8));
+            if (sent == 3) {
+                beat.stop();
+                transport.shutdownOutput(); // the server reads end of stream, echoes, closes
+            }
+        });
+        beat.start(Duration.ofSeconds(1), true);
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        out.print(StandardCharsets.UTF_8.decode(data));
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        whenClosed.run();
+    }
+}
+
+final class TickerClient {
+    static void connect(Reactor reactor, int port, PrintStream out) {
+        reactor.connectTcp("127.0.0.1", port, new Ticker(out, reactor::stop))
+                .result()
+                .exceptionally(failure -> {
+                    System.err.println("cannot connect: " + failure);
+                    reactor.stop();
+                    return null;
+                });
+    }
+
+    public static void main(String[] args) {
+        Reactor reactor = Reactors.create();
+        reactor.callWhenRunning(() -> connect(reactor, 7000, System.out));
+        reactor.run();
+    }
+}
