@@ -32,6 +32,8 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     private int next;
     private @Nullable Throwable lastFailure;
     private boolean done;
+    private int attempt;
+    private boolean attemptSettled;
 
     TcpConnector(AbstractReactor reactor, String host, int port, Protocol protocol, ConnectOptions options) {
         this.reactor = reactor;
@@ -68,8 +70,15 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     private void tryNext() {
         while (!done && next < addresses.length) {
             InetSocketAddress target = new InetSocketAddress(addresses[next++], port);
+            int mine = ++attempt;
+            attemptSettled = false;
             try {
-                current = reactor.beginConnect(target, options, protocol, this);
+                AbstractReactor.PendingConnect c = reactor.beginConnect(target, options, protocol, this);
+                // A backend may settle the attempt before returning (connected at once, or failed
+                // and retried): only an attempt still in flight keeps its handle.
+                if (attempt == mine && !attemptSettled) {
+                    current = c;
+                }
                 return;
             } catch (IOException | RuntimeException e) {
                 lastFailure = e;
@@ -86,6 +95,7 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     @Override
     public void connected(Transport transport) {
         current = null;
+        attemptSettled = true;
         if (done) {
             transport.abort();
             return;
@@ -97,6 +107,7 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     @Override
     public void failed(Throwable cause) {
         current = null;
+        attemptSettled = true;
         lastFailure = cause;
         tryNext();
     }

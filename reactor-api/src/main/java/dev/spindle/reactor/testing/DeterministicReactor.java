@@ -57,6 +57,17 @@ import org.slf4j.LoggerFactory;
  * {@link #run()} is not supported. When the reactor is inactive these methods only move the
  * clock.
  *
+ * <pre>{@code
+ * DeterministicReactor reactor = DeterministicReactor.create();
+ * reactor.start();
+ * ConnectAttempt attempt = reactor.connectTcp("127.0.0.1", 1883, protocol);
+ * MemoryTransport socket = reactor.tcpConnects().get(0).succeed(); // connectionMade runs here
+ * socket.deliver(responseBytes);            // dataReceived runs here
+ * reactor.advance(Duration.ofSeconds(30));  // one pass: a keep-alive timer fires
+ * assertArrayEquals(expectedBytes, socket.takeWritten());
+ * reactor.terminate();
+ * }</pre>
+ *
  * <h2>Deliberate differences from Twisted's {@code Clock} (SPEC TW-DEF-1)</h2>
  * This reactor behaves like the real ones, not like Twisted's {@code Clock}:
  * <ul>
@@ -170,20 +181,21 @@ public final class DeterministicReactor extends AbstractReactor {
      * and the reactor is {@code STARTED} when it returns unless a {@code BEFORE} trigger returned
      * a pending stage (it then stays {@code STARTING} until a later pass sees the stage complete,
      * or {@link ReactorConfig#shutdownTimeout()} passes on the clock). A no-op when active.
+     *
+     * @throws IllegalStateException from inside a loop pass (a callback restarting the reactor
+     *     while the loop that stopped it is still unwinding)
      */
     @Override
     public void start() {
         if (state().isActive()) {
             return;
         }
-        boolean outer = !inPass;
+        checkNotInPass("start");
         inPass = true;
         try {
             activateOnCurrentThread();
         } finally {
-            if (outer) {
-                inPass = false;
-            }
+            inPass = false;
         }
     }
 
@@ -210,8 +222,19 @@ public final class DeterministicReactor extends AbstractReactor {
             throw new IllegalStateException("terminate() of a DeterministicReactor must be called on its loop thread, "
                     + "which no one else turns; called from thread " + Thread.currentThread().getName());
         }
-        super.terminate();
-        if (!inPass && inLoop() && !state().isActive()) {
+        if (inPass || !inLoop()) {
+            super.terminate();
+            return;
+        }
+        // Outside a pass on the loop thread: callbacks run by terminate() (lifecycle listeners,
+        // connectionLost) count as inside a pass, so they cannot restart the ending loop.
+        inPass = true;
+        try {
+            super.terminate();
+        } finally {
+            inPass = false;
+        }
+        if (inLoop() && !state().isActive()) {
             // The loop ended outside a pass: one more (empty) pass releases it.
             turn();
         }
@@ -453,9 +476,10 @@ public final class DeterministicReactor extends AbstractReactor {
 
     /**
      * Runs {@code task} on the loop thread in the next pass, instead of on a worker pool, so that
-     * blocking work (name resolution) completes in a known pass. A stop or terminate before that
-     * pass fails the stage with {@link CancellationException}, as the real pool does with work
-     * still queued. A full task queue fails it with {@link RejectedExecutionException}.
+     * blocking work (name resolution) completes in a known pass. When it was asked for on the
+     * loop thread, a shutdown or terminate before that pass fails the stage with
+     * {@link CancellationException}, as the real pool does with work still queued. A full task
+     * queue fails it with {@link RejectedExecutionException}.
      *
      * @throws IllegalStateException if the reactor is inactive
      */
@@ -586,11 +610,12 @@ public final class DeterministicReactor extends AbstractReactor {
     /**
      * Simulates a peer connecting to {@code port}: asks its factory for a protocol and, unless
      * the factory refuses (returns null or throws, which is logged), connects it to a new
-     * {@link MemoryTransport} ({@code connectionMade} runs inside this call).
+     * {@link MemoryTransport} ({@code connectionMade} runs inside this call). While the reactor
+     * is {@code STOPPING} the connection is refused, as real backends do.
      *
      * @param port a listening port of this reactor, still open
      * @param remoteAddress the peer's address
-     * @return the server side of the connection, or null if the factory refused it
+     * @return the server side of the connection, or null if refused
      * @throws IllegalArgumentException if {@code port} is not a listener of this reactor
      * @throws IllegalStateException if the port is closed, the reactor inactive, or off its thread
      */
@@ -605,6 +630,9 @@ public final class DeterministicReactor extends AbstractReactor {
         TcpListener l = (TcpListener) port;
         if (!l.isOpen()) {
             throw new IllegalStateException("cannot accept on a closed listener: " + l);
+        }
+        if (shuttingDown()) {
+            return null;
         }
         Protocol protocol;
         try {

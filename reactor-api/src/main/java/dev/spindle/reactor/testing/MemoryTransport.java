@@ -121,6 +121,9 @@ public final class MemoryTransport extends AbstractStreamTransport {
      * @throws IllegalStateException off the loop thread
      */
     public void flushWritable() {
+        if (socketClosed) {
+            return;
+        }
         owner.checkLoop("MemoryTransport.flushWritable");
         onWritable();
     }
@@ -147,12 +150,15 @@ public final class MemoryTransport extends AbstractStreamTransport {
      */
     public void deliver(ByteBuffer data) {
         Objects.requireNonNull(data, "data must not be null");
+        if (socketClosed) {
+            data.position(data.limit());
+            return;
+        }
         owner.checkLoop("MemoryTransport.deliver");
         if (eofDelivered) {
             throw new IllegalStateException("deliver after deliverEof(): the peer already closed its sending half");
         }
-        if (socketClosed || !data.hasRemaining()) {
-            data.position(data.limit());
+        if (!data.hasRemaining()) {
             return;
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
@@ -169,10 +175,10 @@ public final class MemoryTransport extends AbstractStreamTransport {
      * @throws IllegalStateException off the loop thread
      */
     public void deliverEof() {
-        owner.checkLoop("MemoryTransport.deliverEof");
         if (eofDelivered || socketClosed) {
             return;
         }
+        owner.checkLoop("MemoryTransport.deliverEof");
         eofDelivered = true;
         readNowIfReading();
     }
@@ -188,10 +194,10 @@ public final class MemoryTransport extends AbstractStreamTransport {
      */
     public void reset(IOException cause) {
         Objects.requireNonNull(cause, "cause must not be null");
-        owner.checkLoop("MemoryTransport.reset");
         if (socketClosed) {
             return;
         }
+        owner.checkLoop("MemoryTransport.reset");
         inbound.clear();
         resetCause = cause;
         readNowIfReading();

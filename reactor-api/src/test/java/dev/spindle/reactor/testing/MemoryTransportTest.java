@@ -446,6 +446,22 @@ class MemoryTransportTest {
     }
 
     @Test
+    @DisplayName("the peer's calls on a closed socket are ignored, even after the reactor stopped")
+    void peerCallsAfterCloseAreIgnored() {
+        MemoryTransport t = connect(protocol);
+        reactor.stop();
+        reactor.runPending();
+        assertEquals(ReactorState.STOPPED, reactor.state());
+
+        t.deliver(bytes("late"));
+        t.deliverEof();
+        t.reset(new IOException("late"));
+        t.flushWritable();
+
+        assertEquals(List.of("made", "lost:null"), protocol.events);
+    }
+
+    @Test
     @DisplayName("deliver after deliverEof is a test bug and throws")
     void deliverAfterEofThrows() {
         protocol.keepOpenOnEof = true;
