@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>a negative delay is rejected with {@link IllegalArgumentException};</li>
  *   <li>calls due at the same instant run first-scheduled first;</li>
- *   <li>a call scheduled from inside a loop pass runs in a later pass, even with delay 0
- *       (TIME-5), so a chain of zero-delay calls cannot starve I/O;</li>
+ *   <li>a call scheduled from inside a scheduled call runs in a later pass, even with delay 0
+ *       (TIME-5), so a chain of zero-delay calls cannot starve I/O; one scheduled by I/O or a
+ *       task earlier in the same pass runs in that pass's timer step if it is due;</li>
  *   <li>an exception from a call is logged and the other calls still run.</li>
  * </ul>
  */
