@@ -12,7 +12,10 @@ import java.util.Set;
 /**
  * The Spindle side of the echo benchmark: one reactor thread that both accepts and serves.
  *
- * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--ignore-stdin]}.
+ * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--ignore-stdin] [--alloc-report]}.
+ * With {@code --alloc-report} it prints, when it stops, the bytes the reactor thread allocated
+ * per received buffer after the first {@value AllocProbe#WARM_READS} reads (the connection
+ * set-up and the JIT's first compilations are left out): the hot path's allocation.
  * {@code --backend} sets the system property {@code spindle.reactor.backend} before the reactor
  * is created. Binds 127.0.0.1 (port 0 picks a free one), prints {@code LISTENING <port>} once
  * bound, and runs until killed or until standard input closes (unless {@code --ignore-stdin}).
@@ -32,7 +35,8 @@ public final class SpindleEchoServer {
     }
 
     private static void run(String[] args) {
-        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend"), Set.of("ignore-stdin"));
+        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend"), Set.of("ignore-stdin", "alloc-report"));
+        AllocProbe probe = cli.has("alloc-report") ? new AllocProbe() : null;
         int port = cli.getInt("port", 0, 0, 65535);
         if (cli.has("backend")) {
             System.setProperty("spindle.reactor.backend", cli.get("backend", ""));
@@ -42,7 +46,7 @@ public final class SpindleEchoServer {
         reactor.callWhenRunning(() -> {
             try {
                 ListeningPort listening = reactor.listenTcp(
-                        new InetSocketAddress("127.0.0.1", port), remote -> new EchoProtocol());
+                        new InetSocketAddress("127.0.0.1", port), remote -> probe == null ? new EchoProtocol() : new ProbedEchoProtocol(probe));
                 System.out.println("LISTENING " + ((InetSocketAddress) listening.localAddress()).getPort());
                 System.out.flush();
             } catch (RuntimeException e) {
@@ -61,6 +65,57 @@ public final class SpindleEchoServer {
             watcher.start();
         }
         reactor.run();
+        if (probe != null) {
+            probe.report();
+        }
+    }
+
+    /** Counts reads on the loop thread and reads its allocation counter after a warm-up. */
+    static final class AllocProbe {
+        static final long WARM_READS = 200_000;
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        private long reads;
+        private long startBytes = -1;
+
+        void onRead() {
+            if (++reads == WARM_READS) {
+                startBytes = threads.getCurrentThreadAllocatedBytes();
+            }
+        }
+
+        // Called on the thread that ran the loop, after it returned.
+        void report() {
+            if (startBytes < 0) {
+                System.out.println("ALLOC reads=" + reads + " (fewer than " + WARM_READS + ": no figure)");
+                return;
+            }
+            long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
+            long measured = reads - WARM_READS;
+            System.out.printf("ALLOC reads=%d bytes=%d bytesPerRead=%.4f%n", measured, bytes,
+                    measured == 0 ? 0.0 : (double) bytes / measured);
+        }
+    }
+
+    /** {@link EchoProtocol} that also counts reads for the {@link AllocProbe}. */
+    static final class ProbedEchoProtocol implements Protocol {
+        private final AllocProbe probe;
+        private Transport transport;
+
+        ProbedEchoProtocol(AllocProbe probe) {
+            this.probe = probe;
+        }
+
+        @Override
+        public void connectionMade(Transport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            probe.onRead();
+            transport.write(data);
+        }
     }
 
     /**
