@@ -46,6 +46,10 @@ public interface CoreReactor {
     /**
      * Starts the loop on a new thread named {@link ReactorConfig#threadName()} if the reactor is
      * inactive; a no-op if it is active. Returns at once. Thread-safe.
+     *
+     * <p>If the previous loop has just become inactive and is still releasing its poller, this
+     * waits for it first. Called on that ending loop's own thread (from a lifecycle listener, or
+     * a callback after {@code terminate()}), the restart happens as soon as that loop has ended.
      */
     void start();
 

@@ -86,6 +86,7 @@ public abstract class AbstractReactor implements Reactor {
     private volatile boolean stopRequested;
     private volatile boolean terminateRequested;
     private @Nullable ThreadPoolExecutor workers; // guarded by lock
+    private boolean deferredStart; // guarded by lock
 
     // Loop-thread state.
     private Phase phase = Phase.IDLE;
@@ -172,7 +173,7 @@ public abstract class AbstractReactor implements Reactor {
         Thread thread;
         ReactorState prev;
         synchronized (lock) {
-            if (state.isActive()) {
+            if (!awaitPreviousLoop(true)) {
                 return;
             }
             thread = new Thread(this::runLoop, config.threadName());
@@ -187,11 +188,7 @@ public abstract class AbstractReactor implements Reactor {
     public void run() {
         ReactorState prev;
         synchronized (lock) {
-            if (state.isActive()) {
-                Thread t = loopThread;
-                throw new IllegalStateException("reactor is already " + state + ", driven by thread "
-                        + (t == null ? "(none)" : t.getName()) + "; run() called from " + Thread.currentThread().getName());
-            }
+            awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
         }
         notifyListeners(prev, ReactorState.STARTING);
@@ -209,9 +206,7 @@ public abstract class AbstractReactor implements Reactor {
     protected final void activateOnCurrentThread() {
         ReactorState prev;
         synchronized (lock) {
-            if (state.isActive()) {
-                throw new IllegalStateException("reactor is already " + state);
-            }
+            awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
         }
         notifyListeners(prev, ReactorState.STARTING);
@@ -251,6 +246,50 @@ public abstract class AbstractReactor implements Reactor {
         return true;
     }
 
+    /**
+     * Waits (holding {@code lock}) until a loop that has just become inactive has finished
+     * unwinding on its thread, so a restart never shares fields, or the poller, with it.
+     * Returns true when the caller may activate. For {@code start()} called on the ending loop's
+     * own thread (from a listener or a callback after {@code terminate()}), the restart is
+     * deferred to the end of that loop and false is returned.
+     */
+    private boolean awaitPreviousLoop(boolean forStart) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (state.isActive()) {
+                    if (forStart) {
+                        return false;
+                    }
+                    Thread t = loopThread;
+                    throw new IllegalStateException("reactor is already " + state + ", driven by thread "
+                            + (t == null ? "(none)" : t.getName()) + "; called from " + Thread.currentThread().getName());
+                }
+                Thread t = loopThread;
+                if (t == null) {
+                    return true;
+                }
+                if (t == Thread.currentThread()) {
+                    if (forStart) {
+                        deferredStart = true;
+                        return false;
+                    }
+                    throw new IllegalStateException("cannot run the reactor from its own loop thread while that loop is ending ("
+                            + t.getName() + ")");
+                }
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private ReactorState activate(Thread thread) {
         // Caller holds lock.
         ReactorState prev = state;
@@ -285,9 +324,15 @@ public abstract class AbstractReactor implements Reactor {
         }
         exitLoop = false;
         phase = Phase.IDLE;
+        boolean restart;
         synchronized (lock) {
             loopThread = null;
+            restart = deferredStart;
+            deferredStart = false;
             lock.notifyAll();
+        }
+        if (restart) {
+            start();
         }
     }
 

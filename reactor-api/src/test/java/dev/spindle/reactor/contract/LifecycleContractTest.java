@@ -199,10 +199,18 @@ public abstract class LifecycleContractTest extends ReactorContractSupport {
     }
 
     @Test
-    @DisplayName("CoreReactor.stop(): every task queued with execute() before stop() from the same thread runs first")
+    @DisplayName("CoreReactor.stop(): every task queued with execute() before stop() from the same thread runs first, even behind a busy loop")
     public void stopDeliversTasksQueuedBeforeIt() {
         ReactorHarness h = started();
         Reactor r = h.reactor();
+        CountDownLatch busy = latch(1);
+        CountDownLatch release = latch(1);
+        // Keep the loop inside one task so that the tasks below are not part of its current batch.
+        r.execute(() -> {
+            busy.countDown();
+            await(release);
+        });
+        await(busy);
         int n = 1000;
         AtomicInteger ran = new AtomicInteger();
         AtomicInteger offLoop = new AtomicInteger();
@@ -215,8 +223,9 @@ public abstract class LifecycleContractTest extends ReactorContractSupport {
             });
         }
         r.stop();
+        release.countDown();
         h.awaitState(ReactorState.STOPPED);
-        assertEquals(n, ran.get());
+        assertEquals(n, ran.get(), "tasks queued before stop() must run before STOPPED");
         assertEquals(0, offLoop.get());
     }
 
@@ -392,6 +401,31 @@ public abstract class LifecycleContractTest extends ReactorContractSupport {
         CompletableFuture<String> ran = new CompletableFuture<>();
         h.run(() -> r.schedule(Duration.ofMillis(1), () -> ran.complete(Thread.currentThread().getName())));
         assertEquals(r.config().threadName(), ReactorHarness.await(ran));
+    }
+
+    @Test
+    @DisplayName("§1.3 STOPPED: start() the moment STOPPED is visible gives a working loop on the new thread (200 quick cycles)")
+    public void startTheMomentStoppedIsVisibleGivesAWorkingLoop() {
+        ReactorHarness h = harness();
+        Reactor r = h.reactor();
+        String expected = "true " + r.config().threadName();
+        for (int i = 0; i < 200; i++) {
+            int cycle = i;
+            r.start();
+            spinUntil(r, ReactorState.STARTED, cycle);
+            String inside = h.call(() -> {
+                try {
+                    // A loop that does not know its own thread refuses reactor-thread-only calls.
+                    r.schedule(Duration.ZERO, () -> { });
+                } catch (IllegalStateException e) {
+                    return "schedule() refused on the loop thread: " + e.getMessage();
+                }
+                return r.inLoop() + " " + Thread.currentThread().getName();
+            });
+            assertEquals(expected, inside, "cycle " + cycle);
+            r.stop();
+            spinUntil(r, ReactorState.STOPPED, cycle);
+        }
     }
 
     // ------------------------------------------------------------------ shutdown triggers
@@ -670,6 +704,18 @@ public abstract class LifecycleContractTest extends ReactorContractSupport {
             r.run();
         } catch (Throwable t) {
             failure.set(t);
+        }
+    }
+
+    /** Spins (no sleep) so that the next call follows the state change as closely as possible. */
+    private static void spinUntil(Reactor r, ReactorState state, int cycle) {
+        long deadline = System.nanoTime() + ReactorHarness.WAIT.toNanos();
+        while (r.state() != state) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("cycle " + cycle + ": not " + state + " after " + ReactorHarness.WAIT
+                        + "; state " + r.state() + ", error " + r.error());
+            }
+            Thread.onSpinWait();
         }
     }
 

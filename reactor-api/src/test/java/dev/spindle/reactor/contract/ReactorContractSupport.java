@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -200,11 +201,7 @@ public abstract class ReactorContractSupport {
         }
         List<Throwable> failures = new ArrayList<>();
         for (Reactor r : reactors) {
-            try {
-                r.terminate();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
+            terminateBounded(r, failures);
         }
         for (AutoCloseable c : closeables) {
             try {
@@ -224,6 +221,27 @@ public abstract class ReactorContractSupport {
             AssertionError e = new AssertionError("terminate() threw after the test");
             failures.forEach(e::addSuppressed);
             throw e;
+        }
+    }
+
+    /** Terminates on a helper thread so that a reactor that never lets go fails the test instead of hanging it. */
+    private static void terminateBounded(Reactor r, List<Throwable> failures) throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                r.terminate();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "contract-cleanup-" + r.config().threadName());
+        t.setDaemon(true);
+        t.start();
+        t.join(ReactorHarness.WAIT.toMillis());
+        if (t.isAlive()) {
+            failures.add(new AssertionError("terminate() did not return within " + ReactorHarness.WAIT
+                    + " after the test: " + r + ", state " + r.state()));
+        } else if (thrown.get() != null) {
+            failures.add(thrown.get());
         }
     }
 

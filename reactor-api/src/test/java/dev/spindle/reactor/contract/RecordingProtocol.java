@@ -68,7 +68,6 @@ public class RecordingProtocol implements Protocol {
         if (n == 0 || !"data".equals(events.get(n - 1))) {
             events.add("data");
         }
-        pattern.accept(data);
         synchronized (kept) {
             if (kept.size() < KEEP_LIMIT) {
                 int len = Math.min(data.remaining(), KEEP_LIMIT - kept.size());
@@ -77,6 +76,8 @@ public class RecordingProtocol implements Protocol {
                 }
             }
         }
+        // Counted last: a test that saw the count reach n finds the n bytes kept.
+        pattern.accept(data);
         onData(data);
     }
 

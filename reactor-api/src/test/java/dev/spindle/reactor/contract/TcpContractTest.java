@@ -11,20 +11,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.ConnectAttempt;
+import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.ConnectTimeoutException;
 import dev.spindle.reactor.ConnectionFailedException;
 import dev.spindle.reactor.ConnectionLostException;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.Transport;
+import dev.spindle.reactor.testing.ManualClock;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
@@ -37,8 +43,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code Protocol}). Server and client run on the reactor under test; a plain blocking
  * {@code java.net.Socket} is the peer where the other side must be passive or misbehave.
  *
- * <p>Not covered, for want of a loopback-only way to make a connect hang: the expiry of
- * {@code ConnectOptions.timeout} ({@code ConnectTimeoutException}).
+ * <p>An attempt is held pending deterministically, without any traffic off loopback, by
+ * connecting to a host name while the reactor's only worker thread (which resolves names) is
+ * busy; the connect timeout then runs on an injected {@link ManualClock}.
  */
 @Timeout(30)
 public abstract class TcpContractTest extends ReactorContractSupport {
@@ -227,6 +234,48 @@ public abstract class TcpContractTest extends ReactorContractSupport {
     }
 
     @Test
+    @DisplayName("ConnectOptions.timeout: an attempt still pending when the timeout passes fails with ConnectTimeoutException; the protocol is never called")
+    public void connectTimeoutFailsAPendingAttempt() {
+        ManualClock clock = ManualClock.create();
+        ReactorHarness h = started(config().clock(clock).workerThreads(1).build());
+        Reactor r = h.reactor();
+        Server server = listen(h, RecordingProtocol::new);
+        CountDownLatch release = holdTheOnlyWorker(r);
+        RecordingProtocol client = new RecordingProtocol();
+        ConnectOptions options = ConnectOptions.builder().timeout(Duration.ofSeconds(5)).build();
+        CompletionStage<Transport> result = h.call(() -> r.connectTcp("localhost", server.port(), client, options).result());
+
+        clock.advance(Duration.ofSeconds(5));
+        r.execute(() -> { });
+        Throwable failure = ReactorHarness.awaitFailure(result);
+        assertInstanceOf(ConnectTimeoutException.class, failure);
+        assertTrue(String.valueOf(failure.getMessage()).contains(String.valueOf(server.port())), failure.getMessage());
+
+        // The held-back resolution completes now and must be ignored.
+        release.countDown();
+        ReactorHarness.await(r.callInThread(() -> null)); // queued behind the resolution on the single worker
+        h.call(() -> null);
+        assertEquals(List.of(), client.events());
+        assertEquals(0, server.waiting(), "a timed-out attempt must not connect later");
+    }
+
+    @Test
+    @DisplayName("CoreReactor.stop(): an attempt still connecting fails with ConnectionFailedException; the protocol is never called")
+    public void stopWhileConnectingFailsTheAttempt() {
+        ReactorHarness h = started(config().workerThreads(1).build());
+        Reactor r = h.reactor();
+        Server server = listen(h, RecordingProtocol::new);
+        holdTheOnlyWorker(r);
+        RecordingProtocol client = new RecordingProtocol();
+        CompletionStage<Transport> result = h.call(() -> r.connectTcp("localhost", server.port(), client).result());
+
+        r.stop();
+        assertInstanceOf(ConnectionFailedException.class, ReactorHarness.awaitFailure(result));
+        h.awaitState(ReactorState.STOPPED);
+        assertEquals(List.of(), client.events());
+    }
+
+    @Test
     @DisplayName("DescriptorReactor.connectTcp: a host name (localhost) is resolved off the loop and connects")
     public void hostNameIsResolvedAndConnects() {
         ReactorHarness h = started();
@@ -379,5 +428,20 @@ public abstract class TcpContractTest extends ReactorContractSupport {
         h.call(() -> null);
         assertEquals(0, accepted.receivedBytes());
         assertTrue(h.call(t::isOpen));
+    }
+
+    /**
+     * Occupies the worker pool's only thread until the returned latch (released after the test
+     * at the latest) is counted down, so that a name look-up queued behind it stays pending.
+     */
+    private CountDownLatch holdTheOnlyWorker(Reactor r) {
+        CountDownLatch running = latch(1);
+        CountDownLatch release = latch(1);
+        r.callInThread(() -> {
+            running.countDown();
+            return release.await(ReactorHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        });
+        await(running);
+        return release;
     }
 }

@@ -230,17 +230,10 @@ public abstract class TcpFlowContractTest extends ReactorContractSupport {
     }
 
     @Test
-    @DisplayName("Half-close: shutdownOutput() gives the peer EOF; the peer (eofReceived → true) replies and closes; the local side keeps receiving")
+    @DisplayName("Half-close: shutdownOutput() gives the peer EOF; a peer whose eofReceived returns true stays open, replies later and closes; the local side keeps receiving")
     public void halfCloseLetsThePeerReplyAfterEof() {
         ReactorHarness h = started();
-        Server server = listen(h, () -> new RecordingProtocol() {
-            @Override
-            protected boolean onEof(boolean keepOpen) {
-                transport().write(("reply:" + receivedText()).getBytes(UTF_8));
-                transport().close();
-                return true;
-            }
-        });
+        Server server = listen(h, () -> new RecordingProtocol().keepOpenOnEof());
         RecordingProtocol client = new RecordingProtocol();
         Transport t = connect(h, server.port(), client);
         RecordingProtocol accepted = server.next();
@@ -249,6 +242,14 @@ public abstract class TcpFlowContractTest extends ReactorContractSupport {
             t.write("request".getBytes(UTF_8));
             t.shutdownOutput();
             assertTrue(t.isOpen(), "reading goes on after shutdownOutput()");
+            assertThrows(IllegalStateException.class, () -> t.write(new byte[] {1}));
+        });
+        ReactorHarness.await("the server's eofReceived", () -> accepted.events().contains("eof"));
+        h.run(() -> {
+            Transport st = accepted.transport();
+            assertTrue(st.isOpen(), "eofReceived returned true: the connection stays open");
+            st.write(("reply:" + accepted.receivedText()).getBytes(UTF_8));
+            st.close();
         });
 
         assertNull(ReactorHarness.await(client.lost()));
