@@ -17,6 +17,7 @@ import dev.spindle.reactor.SystemEventTrigger;
 import dev.spindle.reactor.TriggerPhase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,6 +80,8 @@ public abstract class AbstractReactor implements Reactor {
     private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
     private final Triggers triggers = new Triggers();
     private final Set<ReactorResource> resources = new LinkedHashSet<>();
+    /** Direct chunks for pending output, reused so that back-pressure costs no allocation. */
+    private final ArrayDeque<ByteBuffer> chunkPool = new ArrayDeque<>();
 
     private volatile ReactorState state = ReactorState.INIT;
     private volatile @Nullable Throwable error;
@@ -993,6 +996,44 @@ public abstract class AbstractReactor implements Reactor {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + backendName() + ", " + state + "]";
+    }
+
+    /** Size of a pending-output chunk; a read buffer of this size may be handed over as one. */
+    public static final int CHUNK_SIZE = 64 * 1024;
+    /** Direct chunks kept per reactor: 2 MiB of direct memory at most. */
+    private static final int MAX_POOLED_CHUNKS = 32;
+    private int directChunks;
+
+    /**
+     * An empty chunk (position 0, limit 0) for pending output: a pooled direct buffer, or a
+     * heap buffer once {@value #MAX_POOLED_CHUNKS} direct ones are in use. Loop thread.
+     *
+     * @return a chunk of {@link #CHUNK_SIZE} bytes
+     */
+    protected final ByteBuffer acquireChunk() {
+        ByteBuffer b = chunkPool.pollFirst();
+        if (b == null) {
+            if (directChunks < MAX_POOLED_CHUNKS) {
+                directChunks++;
+                b = ByteBuffer.allocateDirect(CHUNK_SIZE);
+            } else {
+                b = ByteBuffer.allocate(CHUNK_SIZE);
+            }
+        }
+        b.clear().limit(0);
+        return b;
+    }
+
+    /**
+     * Returns a chunk from {@link #acquireChunk()} (or a detached read buffer of
+     * {@link #CHUNK_SIZE}); heap chunks are left to the GC. Loop thread.
+     *
+     * @param b the chunk
+     */
+    protected final void releaseChunk(ByteBuffer b) {
+        if (b.isDirect() && b.capacity() == CHUNK_SIZE && chunkPool.size() < MAX_POOLED_CHUNKS) {
+            chunkPool.addFirst(b);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

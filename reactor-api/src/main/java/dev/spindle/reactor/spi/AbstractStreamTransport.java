@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hot path: a read fills the reactor's shared read buffer and hands it to the protocol; a
  * write goes straight to the socket while nothing is pending. Only output the socket refuses is
- * copied, into buffers of at least {@value #MIN_CHUNK} bytes that later small writes fill up.
+ * copied, into chunks that later writes fill up: direct buffers from the reactor's small pool
+ * (so a flush needs no further copy), or heap buffers when the pool is empty.
  * Loop thread only.
  */
 public abstract class AbstractStreamTransport implements Transport, ReactorResource {
     private static final Logger LOG = LoggerFactory.getLogger(AbstractStreamTransport.class);
-    private static final int MIN_CHUNK = 8192;
     private static final int MAX_GATHER = 64;
+    /** Below this, copying into the tail chunk is cheaper than taking the read buffer over. */
+    private static final int MIN_DETACH = 8192;
     private static final int MAX_READS_PER_EVENT = 16;
 
     /** The owning reactor. */
@@ -124,6 +126,19 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
      */
     protected abstract ByteBuffer readBuffer();
 
+    /**
+     * Hands the read buffer over to this transport's pending output and installs a fresh one,
+     * when a protocol writes back the very buffer it was given and the socket does not take it
+     * all (echo, proxies): the bytes then wait without a copy. Backends that cannot replace their
+     * read buffer keep the default.
+     *
+     * @param buffer the buffer {@link #readBuffer()} returned
+     * @return true if the transport now owns {@code buffer}
+     */
+    protected boolean detachReadBuffer(ByteBuffer buffer) {
+        return false;
+    }
+
     /** Called after reading was resumed; edge-triggered backends read what arrived meanwhile. */
     protected void readingResumed() {
     }
@@ -147,11 +162,12 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
 
     /** The socket may be readable. Loop thread. */
     public final void onReadable() {
-        ByteBuffer buf = readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
             if (closed || closing || readPaused || eofSeen) {
                 return;
             }
+            // Fetched each time: the protocol's write may have taken the last one over.
+            ByteBuffer buf = readBuffer();
             buf.clear();
             int n;
             try {
@@ -227,7 +243,7 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             Arrays.fill(gather, 0, count, null);
             pendingBytes -= written;
             while (!pending.isEmpty() && !pending.peekFirst().hasRemaining()) {
-                pending.pollFirst();
+                reactor.releaseChunk(pending.pollFirst());
             }
             if (!pending.isEmpty() && count < MAX_GATHER) {
                 break;
@@ -281,7 +297,15 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             }
             interestWrite(true);
         }
-        enqueue(data);
+        if (data.remaining() >= MIN_DETACH && data.isDirect() && data.capacity() == AbstractReactor.CHUNK_SIZE
+                && detachReadBuffer(data)) {
+            // A view keeps the caller's buffer consumed, as write promises; the memory is ours now.
+            pending.addLast(data.duplicate());
+            pendingBytes += data.remaining();
+            data.position(data.limit());
+        } else {
+            enqueue(data);
+        }
         checkWritability();
     }
 
@@ -347,17 +371,19 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
 
     private void enqueue(ByteBuffer data) {
         int len = data.remaining();
-        ByteBuffer tail = pending.peekLast();
-        if (tail != null && tail.capacity() - tail.limit() >= len && !tail.isReadOnly()) {
+        while (data.hasRemaining()) {
+            ByteBuffer tail = pending.peekLast();
+            int room = tail == null ? 0 : tail.capacity() - tail.limit();
+            if (room == 0) {
+                tail = reactor.acquireChunk();
+                pending.addLast(tail);
+                room = tail.capacity();
+            }
+            int n = Math.min(room, data.remaining());
             int at = tail.limit();
-            tail.limit(at + len);
-            tail.put(at, data, data.position(), len);
-            data.position(data.limit());
-        } else {
-            ByteBuffer copy = ByteBuffer.allocate(Math.max(MIN_CHUNK, len));
-            copy.put(data);
-            copy.flip();
-            pending.addLast(copy);
+            tail.limit(at + n);
+            tail.put(at, data, data.position(), n);
+            data.position(data.position() + n);
         }
         pendingBytes += len;
     }
@@ -514,7 +540,10 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             return;
         }
         closed = true;
-        pending.clear();
+        ByteBuffer chunk;
+        while ((chunk = pending.pollFirst()) != null) {
+            reactor.releaseChunk(chunk);
+        }
         pendingBytes = 0;
         closeNow();
         reactor.untrack(this);

@@ -9,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.reactor.ConnectionLostException;
+import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.Transport;
 import dev.spindle.reactor.WriteBufferFullException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -66,6 +71,52 @@ public abstract class TcpFlowContractTest extends ReactorContractSupport {
         assertEquals(0L, h.call(s.transport::pendingWriteBytes));
         assertTrue(h.call(s.transport::isWritable));
         assertEquals(0, s.client.offLoopCalls());
+    }
+
+
+    @Test
+    @DisplayName("Echo under back-pressure: writing back the very buffer dataReceived got consumes it and, while 8 MiB queue up, keeps every byte intact and in order")
+    public void echoOfTheReceivedBufferUnderBackPressureKeepsEveryByte() throws Exception {
+        ReactorHarness h = started();
+        AtomicInteger notConsumed = new AtomicInteger();
+        int port = h.call(() -> h.reactor().listenTcp(new InetSocketAddress(BlockingPeer.LOOPBACK, 0), remote -> new Protocol() {
+            private Transport transport;
+
+            @Override
+            public void connectionMade(Transport t) {
+                transport = t;
+            }
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                transport.write(data);
+                if (data.hasRemaining()) {
+                    notConsumed.incrementAndGet();
+                }
+            }
+        }).port());
+        long total = 8L << 20;
+        Socket peer = closeLater(BlockingPeer.connect(port));
+        // The peer sends everything before it reads anything: the echo backs up in the server.
+        Thread writer = thread("echo-writer", () -> {
+            try {
+                OutputStream out = peer.getOutputStream();
+                StreamPattern.Source src = new StreamPattern.Source();
+                byte[] chunk = new byte[CHUNK];
+                for (long sent = 0; sent < total; sent += CHUNK) {
+                    src.next(CHUNK).get(chunk);
+                    out.write(chunk);
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        join(writer);
+        StreamPattern.Check check = new StreamPattern.Check();
+        BlockingPeer.readExactly(peer.getInputStream(), check, total);
+        check.assertIntact();
+        assertEquals(0, notConsumed.get(), "Transport.write must consume the buffer it is given");
     }
 
     @Test

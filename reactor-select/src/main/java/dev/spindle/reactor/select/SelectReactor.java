@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
 final class SelectReactor extends AbstractReactor {
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private @Nullable Selector selector;
-    private final ByteBuffer readBuffer;
+    private ByteBuffer readBuffer;
     final Set<SelectDescriptor> readers = new LinkedHashSet<>();
     final Set<SelectDescriptor> writers = new LinkedHashSet<>();
 
@@ -113,6 +113,15 @@ final class SelectReactor extends AbstractReactor {
 
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** Gives the current read buffer away (it becomes pending output) and installs another. */
+    boolean detachReadBuffer(ByteBuffer buffer) {
+        if (buffer != readBuffer) {
+            return false;
+        }
+        readBuffer = acquireChunk();
+        return true;
     }
 
     SelectionKey register(SelectableChannel ch, int ops, SelectHandler handler) throws IOException {

@@ -88,6 +88,11 @@ final class SelectTransport extends AbstractStreamTransport implements SelectHan
     }
 
     @Override
+    protected boolean detachReadBuffer(ByteBuffer buffer) {
+        return selectReactor.detachReadBuffer(buffer);
+    }
+
+    @Override
     public SocketAddress localAddress() {
         return local;
     }
