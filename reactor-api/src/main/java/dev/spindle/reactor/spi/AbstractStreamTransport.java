@@ -49,6 +49,7 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     private boolean eofSeen;
     private boolean readPaused;
     private boolean closed;
+    private boolean deferWrites;
 
     /**
      * Creates the transport; call {@link #start()} once the socket is registered.
@@ -162,36 +163,49 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
 
     /** The socket may be readable. Loop thread. */
     public final void onReadable() {
-        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
-            if (closed || closing || readPaused || eofSeen) {
-                return;
-            }
-            // Fetched each time: the protocol's write may have taken the last one over.
-            ByteBuffer buf = readBuffer();
-            buf.clear();
-            int n;
-            try {
-                n = readInto(buf);
-            } catch (IOException e) {
-                lose(new ConnectionLostException("read failed: " + e.getMessage(), e));
-                return;
-            }
-            if (n > 0) {
-                buf.flip();
+        boolean deferred = false;
+        try {
+            for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+                if (closed || closing || readPaused || eofSeen) {
+                    return;
+                }
+                // Fetched each time: the protocol's write may have taken the last one over.
+                ByteBuffer buf = readBuffer();
+                buf.clear();
+                int n;
                 try {
-                    protocol.dataReceived(buf);
-                } catch (RuntimeException e) {
-                    protocolFailed("dataReceived", e);
+                    n = readInto(buf);
+                } catch (IOException e) {
+                    lose(new ConnectionLostException("read failed: " + e.getMessage(), e));
                     return;
                 }
-                if (n < buf.capacity()) {
+                if (n > 0) {
+                    buf.flip();
+                    // A full buffer means more reads follow in this burst: writes made meanwhile
+                    // are queued and leave in one gathering write at its end, as a flush would.
+                    deferWrites = n == buf.capacity();
+                    deferred |= deferWrites;
+                    try {
+                        protocol.dataReceived(buf);
+                    } catch (RuntimeException e) {
+                        protocolFailed("dataReceived", e);
+                        return;
+                    } finally {
+                        deferWrites = false;
+                    }
+                    if (n < buf.capacity()) {
+                        return;
+                    }
+                } else if (n < 0) {
+                    onEof();
+                    return;
+                } else {
                     return;
                 }
-            } else if (n < 0) {
-                onEof();
-                return;
-            } else {
-                return;
+            }
+        } finally {
+            if (deferred && !closed && !pending.isEmpty()) {
+                flush();
             }
         }
     }
@@ -264,6 +278,8 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
                     return;
                 }
             }
+        } else {
+            interestWrite(true);
         }
         checkWritability();
     }
@@ -284,7 +300,7 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             return;
         }
         checkLimit(len);
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !deferWrites) {
             try {
                 writeFrom(data);
             } catch (IOException e) {
@@ -306,7 +322,9 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
         } else {
             enqueue(data);
         }
-        checkWritability();
+        if (!deferWrites) {
+            checkWritability();
+        }
     }
 
     @Override
@@ -322,7 +340,7 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             return;
         }
         checkLimit(len);
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !deferWrites) {
             try {
                 writeFrom(data, 0, data.length);
             } catch (IOException e) {
@@ -349,7 +367,9 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
                 enqueue(b);
             }
         }
-        checkWritability();
+        if (!deferWrites) {
+            checkWritability();
+        }
     }
 
     private void checkWrite() {
