@@ -4,8 +4,10 @@ package dev.spindle.reactor;
  * Observes a reactor's state changes.
  *
  * <p>Called after the new state is visible through {@link CoreReactor#state()}, on the thread
- * that made the change: the reactor thread for every change the loop makes, the caller's thread
- * for {@code stop()} in {@code INIT} and for {@code terminate()} when the loop is not running.
+ * that made the change: the reactor thread for every change the loop makes (including the one
+ * {@code terminate()} asks for from another thread); the caller's thread for the move to
+ * {@code STARTING} made by {@code start()} or {@code run()}, and for {@code stop()} in
+ * {@code INIT}.
  * An exception is logged and ignored.
  */
 @FunctionalInterface
