@@ -5,7 +5,9 @@ import dev.spindle.reactor.ConnectAttempt;
 import dev.spindle.reactor.ConnectOptions;
 import dev.spindle.reactor.ConnectionLostException;
 import dev.spindle.reactor.LifecycleListener;
+import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.Protocol;
+import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
@@ -910,6 +912,28 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     // ------------------------------------------------------------------ for backends
+
+    /**
+     * The checks every {@code listenTcp} makes before touching a socket: non-null arguments, a
+     * resolved address, the loop thread, an active reactor.
+     *
+     * @param bindAddress the address to bind
+     * @param factory the protocol factory
+     * @param options the options
+     * @throws IllegalArgumentException on an unresolved address
+     * @throws IllegalStateException off the loop thread or when inactive
+     */
+    protected final void checkListenArguments(InetSocketAddress bindAddress, ProtocolFactory factory,
+            ListenOptions options) {
+        Objects.requireNonNull(bindAddress, "bindAddress must not be null");
+        Objects.requireNonNull(factory, "factory must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (bindAddress.isUnresolved()) {
+            throw new IllegalArgumentException("bindAddress must be resolved, found unresolved: " + bindAddress);
+        }
+        checkLoop("listenTcp");
+        checkActive("listenTcp");
+    }
 
     /**
      * Throws unless called on the loop thread.

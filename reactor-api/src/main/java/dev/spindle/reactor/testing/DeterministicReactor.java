@@ -557,14 +557,7 @@ public final class DeterministicReactor extends AbstractReactor {
      */
     @Override
     public ListeningPort listenTcp(InetSocketAddress bindAddress, ProtocolFactory factory, ListenOptions options) {
-        Objects.requireNonNull(bindAddress, "bindAddress must not be null");
-        Objects.requireNonNull(factory, "factory must not be null");
-        Objects.requireNonNull(options, "options must not be null");
-        if (bindAddress.isUnresolved()) {
-            throw new IllegalArgumentException("bindAddress must be resolved, found: " + bindAddress);
-        }
-        checkLoop("listenTcp");
-        checkActive("listenTcp");
+        checkListenArguments(bindAddress, factory, options);
         int port = bindAddress.getPort();
         if (port != 0) {
             for (TcpListener l : listeners) {

@@ -143,14 +143,7 @@ final class SelectReactor extends AbstractReactor {
 
     @Override
     public ListeningPort listenTcp(InetSocketAddress bindAddress, ProtocolFactory factory, ListenOptions options) {
-        Objects.requireNonNull(bindAddress, "bindAddress must not be null");
-        Objects.requireNonNull(factory, "factory must not be null");
-        Objects.requireNonNull(options, "options must not be null");
-        if (bindAddress.isUnresolved()) {
-            throw new IllegalArgumentException("bindAddress must be resolved, found unresolved: " + bindAddress);
-        }
-        checkLoop("listenTcp");
-        checkActive("listenTcp");
+        checkListenArguments(bindAddress, factory, options);
         ServerSocketChannel ch = null;
         try {
             ch = ServerSocketChannel.open();
