@@ -128,4 +128,20 @@ public interface DescriptorReactor {
      * @throws IllegalArgumentException if the port is out of range
      */
     ConnectAttempt connectTcp(String host, int port, Protocol protocol, ConnectOptions options);
+
+    // ==== NAME RESOLUTION (issue 3): add members for this area directly below this line ====
+    // (end of name resolution section)
+
+    // ==== TLS (issue 3): add members for this area directly below this line ====
+    // (end of tls section)
+
+    // ==== UDP (issue 3): add members for this area directly below this line ====
+    // (end of udp section)
+
+    // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+    // (end of unix-domain sockets section)
+
+    // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+    // (end of child processes section)
+
 }

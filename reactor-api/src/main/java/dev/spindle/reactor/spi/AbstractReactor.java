@@ -1213,4 +1213,20 @@ public abstract class AbstractReactor implements Reactor {
             }
         }
     }
+
+    // ==== NAME RESOLUTION (issue 3): add members for this area directly below this line ====
+    // (end of name resolution section)
+
+    // ==== TLS (issue 3): add members for this area directly below this line ====
+    // (end of tls section)
+
+    // ==== UDP (issue 3): add members for this area directly below this line ====
+    // (end of udp section)
+
+    // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+    // (end of unix-domain sockets section)
+
+    // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+    // (end of child processes section)
+
 }

@@ -744,4 +744,20 @@ public final class DeterministicReactor extends AbstractReactor {
         boolean w = writers.remove(d);
         return r || w;
     }
+
+    // ==== NAME RESOLUTION (issue 3): add members for this area directly below this line ====
+    // (end of name resolution section)
+
+    // ==== TLS (issue 3): add members for this area directly below this line ====
+    // (end of tls section)
+
+    // ==== UDP (issue 3): add members for this area directly below this line ====
+    // (end of udp section)
+
+    // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+    // (end of unix-domain sockets section)
+
+    // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+    // (end of child processes section)
+
 }
