@@ -1,6 +1,7 @@
 package dev.spindle.reactor;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -130,6 +131,39 @@ public interface DescriptorReactor {
     ConnectAttempt connectTcp(String host, int port, Protocol protocol, ConnectOptions options);
 
     // ==== NAME RESOLUTION (issue 3): add members for this area directly below this line ====
+    /**
+     * Looks a host name up without blocking the loop, bounded by
+     * {@link ReactorConfig#resolveTimeout()}. Loop thread only.
+     *
+     * @param host a host name or an address literal (a literal completes at once)
+     * @return the look-up in progress
+     * @throws IllegalStateException off the loop thread or when inactive
+     * @see #resolve(String, Duration)
+     */
+    default NameLookup resolve(String host) {
+        return resolve(host, config().resolveTimeout());
+    }
+
+    /**
+     * Looks a host name up without blocking the loop: the configured {@link HostResolver} runs
+     * on the worker pool and the answer comes back on the loop thread. The look-up is cancelled
+     * when the reactor stops or terminates. Loop thread only.
+     *
+     * @param host a host name, or an IPv4/IPv6 literal (with or without brackets), which completes
+     *     at once without the resolver
+     * @param timeout positive
+     * @return the look-up in progress; see {@link NameLookup} for its failures
+     * @throws IllegalArgumentException on an empty host or a non-positive timeout
+     * @throws IllegalStateException off the loop thread or when inactive
+     */
+    NameLookup resolve(String host, Duration timeout);
+
+    /**
+     * The settings of this reactor.
+     *
+     * @return the config
+     */
+    ReactorConfig config();
     // (end of name resolution section)
 
     // ==== TLS (issue 3): add members for this area directly below this line ====

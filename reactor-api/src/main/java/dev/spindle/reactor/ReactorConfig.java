@@ -21,6 +21,8 @@ public final class ReactorConfig {
     private final int writeLowWatermark;
     private final int writeHighWatermark;
     private final long maxPendingWriteBytes;
+    private final HostResolver hostResolver;
+    private final Duration resolveTimeout;
 
     private ReactorConfig(Builder b) {
         this.threadName = b.threadName;
@@ -34,6 +36,8 @@ public final class ReactorConfig {
         this.writeLowWatermark = b.writeLowWatermark;
         this.writeHighWatermark = b.writeHighWatermark;
         this.maxPendingWriteBytes = b.maxPendingWriteBytes;
+        this.hostResolver = b.hostResolver;
+        this.resolveTimeout = b.resolveTimeout;
     }
 
     /**
@@ -72,6 +76,8 @@ public final class ReactorConfig {
         b.writeLowWatermark = writeLowWatermark;
         b.writeHighWatermark = writeHighWatermark;
         b.maxPendingWriteBytes = maxPendingWriteBytes;
+        b.hostResolver = hostResolver;
+        b.resolveTimeout = resolveTimeout;
         return b;
     }
 
@@ -184,6 +190,26 @@ public final class ReactorConfig {
         return maxPendingWriteBytes;
     }
 
+    /**
+     * Resolves host names for {@code resolve} and {@code connectTcp}, on the worker pool.
+     * Default {@link HostResolver#system()}.
+     *
+     * @return the resolver
+     */
+    public HostResolver hostResolver() {
+        return hostResolver;
+    }
+
+    /**
+     * Timeout of {@link DescriptorReactor#resolve(String)} when none is given. Default 10 s.
+     * ({@code connectTcp} bounds resolving and connecting together by its connect timeout.)
+     *
+     * @return the timeout
+     */
+    public Duration resolveTimeout() {
+        return resolveTimeout;
+    }
+
     @Override
     public String toString() {
         return "ReactorConfig[threadName=" + threadName + ", daemon=" + daemon
@@ -191,7 +217,7 @@ public final class ReactorConfig {
                 + ", workerQueueCapacity=" + workerQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
                 + ", readBufferSize=" + readBufferSize + ", writeLowWatermark=" + writeLowWatermark
                 + ", writeHighWatermark=" + writeHighWatermark + ", maxPendingWriteBytes=" + maxPendingWriteBytes
-                + "]";
+                + ", hostResolver=" + hostResolver + ", resolveTimeout=" + resolveTimeout + "]";
     }
 
     /** Builds a {@link ReactorConfig}. Not thread-safe. */
@@ -207,6 +233,8 @@ public final class ReactorConfig {
         private int writeLowWatermark = 1 << 15;
         private int writeHighWatermark = 1 << 16;
         private long maxPendingWriteBytes = 64L << 20;
+        private HostResolver hostResolver = HostResolver.system();
+        private Duration resolveTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -353,6 +381,32 @@ public final class ReactorConfig {
                         + writeHighWatermark + "), found: " + bytes);
             }
             this.maxPendingWriteBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the host resolver.
+         *
+         * @param resolver called on the worker pool
+         * @return this builder
+         */
+        public Builder hostResolver(HostResolver resolver) {
+            this.hostResolver = Objects.requireNonNull(resolver, "hostResolver must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the default look-up timeout.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder resolveTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "resolveTimeout must not be null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("resolveTimeout must be positive, found: " + timeout);
+            }
+            this.resolveTimeout = timeout;
             return this;
         }
 

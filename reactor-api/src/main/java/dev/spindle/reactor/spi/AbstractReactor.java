@@ -5,6 +5,7 @@ import dev.spindle.reactor.ConnectAttempt;
 import dev.spindle.reactor.ConnectOptions;
 import dev.spindle.reactor.ConnectionLostException;
 import dev.spindle.reactor.LifecycleListener;
+import dev.spindle.reactor.NameLookup;
 import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
@@ -1215,6 +1216,22 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     // ==== NAME RESOLUTION (issue 3): add members for this area directly below this line ====
+    @Override
+    public final NameLookup resolve(String host, Duration timeout) {
+        Objects.requireNonNull(host, "host must not be null");
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, found: " + timeout);
+        }
+        checkLoop("resolve");
+        checkActive("resolve");
+        HostLookup lookup = new HostLookup(this, host, timeout);
+        lookup.begin();
+        return lookup;
+    }
     // (end of name resolution section)
 
     // ==== TLS (issue 3): add members for this area directly below this line ====

@@ -34,6 +34,7 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     private boolean done;
     private int attempt;
     private boolean attemptSettled;
+    private @Nullable HostLookup lookup;
 
     TcpConnector(AbstractReactor reactor, String host, int port, Protocol protocol, ConnectOptions options) {
         this.reactor = reactor;
@@ -52,16 +53,21 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
             tryNext();
             return;
         }
-        reactor.callInThread(() -> InetAddress.getAllByName(host)).whenComplete((found, failure) -> {
-            if (done) {
-                return;
+        // The look-up gets the whole connect timeout; the connect's own timer fires first or
+        // together, so the look-up's timeout never decides the outcome.
+        HostLookup l = new HostLookup(reactor, host, options.timeout().plusSeconds(1));
+        lookup = l;
+        l.begin();
+        l.result().whenComplete((found, failure) -> {
+            if (lookup != l || done) {
+                return; // abandoned by a timeout, a cancel or a shutdown, which report themselves
             }
+            lookup = null;
             if (failure != null) {
-                fail(new ConnectionFailedException("cannot resolve host '" + host + "': " + failure.getMessage(), failure));
-            } else if (found.length == 0) {
-                fail(new ConnectionFailedException("host '" + host + "' resolved to no address", null));
+                fail(new ConnectionFailedException("cannot connect to " + host + ":" + port + ": "
+                        + failure.getMessage(), failure));
             } else {
-                addresses = found;
+                addresses = found.toArray(new InetAddress[0]);
                 tryNext();
             }
         });
@@ -153,6 +159,11 @@ final class TcpConnector implements ConnectAttempt, ReactorResource, AbstractRea
     }
 
     private void cancelCurrent() {
+        HostLookup l = lookup;
+        lookup = null;
+        if (l != null) {
+            l.abandon();
+        }
         AbstractReactor.PendingConnect c = current;
         current = null;
         if (c != null) {
