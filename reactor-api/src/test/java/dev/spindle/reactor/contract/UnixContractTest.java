@@ -180,8 +180,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
             server.listeningPort().close();
         });
         assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "removed on close()");
-        CompletionStage<Transport> refused = h.call(() -> h.reactor().connectUnix(path, new RecordingProtocol()).result());
-        assertInstanceOf(ConnectionFailedException.class, ReactorHarness.awaitFailure(refused));
+        connectFails(h, UnixAddress.path(path), new RecordingProtocol());
     }
 
     @Test
@@ -231,8 +230,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         Files.writeString(path, "precious");
         for (UnixListenOptions options : List.of(UnixListenOptions.defaults(),
                 UnixListenOptions.builder().removeStaleSocket(true).build())) {
-            CannotListenException e = h.call(() -> assertThrows(CannotListenException.class,
-                    () -> h.reactor().listenUnix(path, remote -> null, options)));
+            CannotListenException e = listenFails(h, path, options);
             assertTrue(e.getMessage().contains(path.toString()) && e.getMessage().contains("regular file"), e.getMessage());
             assertEquals("precious", Files.readString(path));
         }
@@ -245,8 +243,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         ReactorHarness h = started();
         Path path = dir.resolve("stale.sock");
         staleSocket(path);
-        CannotListenException e = h.call(() -> assertThrows(CannotListenException.class,
-                () -> h.reactor().listenUnix(path, remote -> null)));
+        CannotListenException e = listenFails(h, path, UnixListenOptions.defaults());
         assertTrue(e.getMessage().contains("removeStaleSocket"), e.getMessage());
         assertTrue(isSocket(path), "left alone without the option");
 
@@ -271,8 +268,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         ServerSocketChannel live = closeLater(ServerSocketChannel.open(StandardProtocolFamily.UNIX));
         live.bind(UnixDomainSocketAddress.of(path));
         Object key = fileKey(path);
-        CannotListenException e = h.call(() -> assertThrows(CannotListenException.class,
-                () -> h.reactor().listenUnix(path, remote -> null, UnixListenOptions.builder().removeStaleSocket(true).build())));
+        CannotListenException e = listenFails(h, path, UnixListenOptions.builder().removeStaleSocket(true).build());
         assertTrue(e.getMessage().contains("not stale"), e.getMessage());
         assertEquals(key, fileKey(path), "the live server's socket file is untouched");
         try (SocketChannel c = blockingConnect(path)) {
@@ -298,9 +294,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         ReactorHarness h = started();
         Path path = dir.resolve("missing.sock");
         RecordingProtocol client = new RecordingProtocol();
-        CompletionStage<Transport> result = h.call(() -> h.reactor().connectUnix(path, client).result());
-        Throwable failure = ReactorHarness.awaitFailure(result);
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = connectFails(h, UnixAddress.path(path), client);
         assertTrue(failure.getMessage().contains(path.toString()), failure.getMessage());
         assertEquals(List.of(), client.events());
         assertEquals(ReactorState.STARTED, h.call(h.reactor()::state));
@@ -313,9 +307,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         Path path = dir.resolve("stale.sock");
         staleSocket(path);
         RecordingProtocol client = new RecordingProtocol();
-        CompletionStage<Transport> result = h.call(() -> h.reactor().connectUnix(path, client).result());
-        Throwable failure = ReactorHarness.awaitFailure(result);
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = connectFails(h, UnixAddress.path(path), client);
         assertInstanceOf(ConnectException.class, failure.getCause());
         assertEquals(List.of(), client.events());
     }
@@ -335,12 +327,10 @@ public abstract class UnixContractTest extends ReactorContractSupport {
     public void pathTooLongIsAClearError() {
         ReactorHarness h = started();
         Path path = dir.resolve("x".repeat(120));
-        CannotListenException e = h.call(() -> assertThrows(CannotListenException.class,
-                () -> h.reactor().listenUnix(path, remote -> null)));
+        CannotListenException e = listenFails(h, path, UnixListenOptions.defaults());
         assertTrue(e.getMessage().contains("too long"), e.getMessage());
         assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
-        Throwable failure = ReactorHarness.awaitFailure(h.call(() -> h.reactor().connectUnix(path, new RecordingProtocol()).result()));
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = connectFails(h, UnixAddress.path(path), new RecordingProtocol());
         assertTrue(failure.getMessage().contains("too long"), failure.getMessage());
     }
 
@@ -403,16 +393,10 @@ public abstract class UnixContractTest extends ReactorContractSupport {
     @DisplayName("Back-pressure over a socket file: a server that pauses reading makes the client unwritable once; resumeReading drains every byte intact and the client writable again")
     public void backPressureBetweenReactorEnds() {
         ReactorHarness h = started();
-        Path path = dir.resolve("flow.sock");
-        Server server = listen(h, path, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(h, path, client);
-        RecordingProtocol receiver = server.next();
+        Paused p = pausedReceiver(h, dir.resolve("flow.sock"));
+        RecordingProtocol client = p.client();
+        Transport t = p.transport();
+        RecordingProtocol receiver = p.receiver();
         StreamPattern.Source src = new StreamPattern.Source();
         long[] after = h.call(() -> {
             fillUntilUnwritable(t, src, CHUNK, 4L << 20);
@@ -433,16 +417,10 @@ public abstract class UnixContractTest extends ReactorContractSupport {
     @DisplayName("Transport.close() over a socket file flushes pending output first: the peer gets every byte, then EOF; both ends close cleanly")
     public void closeFlushesPendingOutput() {
         ReactorHarness h = started();
-        Path path = dir.resolve("flush.sock");
-        Server server = listen(h, path, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(h, path, client);
-        RecordingProtocol receiver = server.next();
+        Paused p = pausedReceiver(h, dir.resolve("flush.sock"));
+        RecordingProtocol client = p.client();
+        Transport t = p.transport();
+        RecordingProtocol receiver = p.receiver();
         StreamPattern.Source src = new StreamPattern.Source();
         long written = h.call(() -> {
             fillUntilUnwritable(t, src, CHUNK, 1L << 20);
@@ -486,9 +464,7 @@ public abstract class UnixContractTest extends ReactorContractSupport {
         });
         ReactorHarness.await("the echo", () -> client.receivedBytes() == 8);
         h.run(port::close);
-        Throwable refused = ReactorHarness.awaitFailure(h.call(() -> h.reactor().connectUnix(name, new RecordingProtocol(),
-                ConnectOptions.defaults()).result()));
-        assertInstanceOf(ConnectionFailedException.class, refused, "the name is gone with its socket");
+        connectFails(h, name, new RecordingProtocol()); // the name is gone with its socket
     }
 
     @Test
@@ -545,6 +521,33 @@ public abstract class UnixContractTest extends ReactorContractSupport {
      */
     protected static Transport connect(ReactorHarness h, Path path, RecordingProtocol protocol) {
         return ReactorHarness.await(h.call(() -> h.reactor().connectUnix(path, protocol).result()));
+    }
+
+    /** A reactor client connected to a reactor server whose protocol pauses reading at once. */
+    private static Paused pausedReceiver(ReactorHarness h, Path path) {
+        Server server = listen(h, path, () -> new RecordingProtocol() {
+            @Override
+            protected void onConnectionMade(Transport t) {
+                t.pauseReading();
+            }
+        });
+        RecordingProtocol client = new RecordingProtocol();
+        Transport t = connect(h, path, client);
+        return new Paused(client, t, server.next());
+    }
+
+    /** The two ends of {@link #pausedReceiver}. */
+    private record Paused(RecordingProtocol client, Transport transport, RecordingProtocol receiver) {
+    }
+
+    private static CannotListenException listenFails(ReactorHarness h, Path path, UnixListenOptions options) {
+        return h.call(() -> assertThrows(CannotListenException.class, () -> h.reactor().listenUnix(path, remote -> null, options)));
+    }
+
+    /** Connects and returns the stage's failure, which must be a {@link ConnectionFailedException}. */
+    private static ConnectionFailedException connectFails(ReactorHarness h, UnixAddress address, RecordingProtocol protocol) {
+        CompletionStage<Transport> result = h.call(() -> h.reactor().connectUnix(address, protocol, ConnectOptions.defaults()).result());
+        return assertInstanceOf(ConnectionFailedException.class, ReactorHarness.awaitFailure(result));
     }
 
     private static RecordingProtocol record(BlockingQueue<RecordingProtocol> accepted, RecordingProtocol p) {

@@ -50,9 +50,11 @@ class DeterministicReactorUnixTest {
         reactor.terminate();
     }
 
-    private static Throwable failureOf(CompletableFuture<?> f) {
+    /** The failure the attempt's stage already holds, which must be of {@code type}. */
+    private static <T extends Throwable> T failed(ConnectAttempt attempt, Class<T> type) {
+        CompletableFuture<Transport> f = attempt.result().toCompletableFuture();
         assertTrue(f.isCompletedExceptionally(), "failed: " + f);
-        return assertThrows(CompletionException.class, f::join).getCause();
+        return assertInstanceOf(type, assertThrows(CompletionException.class, f::join).getCause());
     }
 
     @Test
@@ -149,8 +151,7 @@ class DeterministicReactorUnixTest {
 
         reactor.unixConnects().get(0).fail(refused);
 
-        Throwable failure = failureOf(attempt.result().toCompletableFuture());
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = failed(attempt, ConnectionFailedException.class);
         assertSame(refused, failure.getCause());
         assertTrue(failure.getMessage().contains(PATH.toString()), failure.getMessage());
         assertEquals(List.of(), protocol.events);
@@ -166,7 +167,7 @@ class DeterministicReactorUnixTest {
         assertFalse(attempt.result().toCompletableFuture().isDone());
         reactor.advance(Duration.ofMillis(1));
 
-        assertInstanceOf(ConnectTimeoutException.class, failureOf(attempt.result().toCompletableFuture()));
+        failed(attempt, ConnectTimeoutException.class);
         assertTrue(c.isAbandoned());
         assertThrows(IllegalStateException.class, c::succeed);
     }
@@ -179,8 +180,7 @@ class DeterministicReactorUnixTest {
         assertTrue(attempt.cancel());
         assertFalse(attempt.cancel());
 
-        Throwable failure = failureOf(attempt.result().toCompletableFuture());
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = failed(attempt, ConnectionFailedException.class);
         assertInstanceOf(CancellationException.class, failure.getCause());
         assertTrue(reactor.unixConnects().get(0).isAbandoned());
         assertEquals(0, reactor.pendingCalls().size(), "the timeout is cancelled");
@@ -195,7 +195,7 @@ class DeterministicReactorUnixTest {
         reactor.terminate();
 
         assertFalse(l.isOpen());
-        assertInstanceOf(ConnectionFailedException.class, failureOf(attempt.result().toCompletableFuture()));
+        failed(attempt, ConnectionFailedException.class);
         assertTrue(reactor.unixConnects().get(0).isAbandoned());
     }
 
@@ -204,8 +204,7 @@ class DeterministicReactorUnixTest {
     void pathTooLongFailsTheStage() {
         ConnectAttempt attempt = reactor.connectUnix(Path.of("/tmp/" + "x".repeat(200)), protocol);
 
-        Throwable failure = failureOf(attempt.result().toCompletableFuture());
-        assertInstanceOf(ConnectionFailedException.class, failure);
+        ConnectionFailedException failure = failed(attempt, ConnectionFailedException.class);
         assertTrue(failure.getMessage().contains("too long"), failure.getMessage());
         assertEquals(List.of(), reactor.unixConnects());
         assertEquals(0, reactor.pendingCalls().size());

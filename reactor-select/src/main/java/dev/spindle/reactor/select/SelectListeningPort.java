@@ -36,20 +36,15 @@ final class SelectListeningPort implements ListeningPort, ReactorResource, Selec
 
     SelectListeningPort(SelectReactor reactor, ServerSocketChannel channel, ProtocolFactory factory, ListenOptions options)
             throws IOException {
+        this(reactor, channel, factory, options, null);
+    }
+
+    SelectListeningPort(SelectReactor reactor, ServerSocketChannel channel, ProtocolFactory factory,
+            @Nullable ListenOptions options, @Nullable UnixSocketFile socketFile) throws IOException {
         this.reactor = reactor;
         this.channel = channel;
         this.factory = factory;
         this.options = options;
-        this.socketFile = null;
-        this.local = channel.getLocalAddress();
-    }
-
-    SelectListeningPort(SelectReactor reactor, ServerSocketChannel channel, ProtocolFactory factory, UnixSocketFile socketFile)
-            throws IOException {
-        this.reactor = reactor;
-        this.channel = channel;
-        this.factory = factory;
-        this.options = null;
         this.socketFile = socketFile;
         this.local = channel.getLocalAddress();
     }

@@ -171,14 +171,7 @@ final class SelectReactor extends AbstractReactor {
             if (local != null) {
                 ch.bind(local);
             }
-            SelectConnect c = new SelectConnect(this, ch, protocol, listener);
-            if (ch.connect(target)) {
-                c.register(0);
-                c.connected();
-            } else {
-                c.register(SelectionKey.OP_CONNECT);
-            }
-            return c;
+            return SelectConnect.start(this, ch, target, protocol, listener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
             throw e;

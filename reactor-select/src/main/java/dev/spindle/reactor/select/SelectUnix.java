@@ -11,7 +11,6 @@ import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -35,7 +34,7 @@ final class SelectUnix {
             ch.configureBlocking(false);
             ch.bind(UnixDomainSocketAddress.of(address.path()), options.backlog());
             file.bound();
-            SelectListeningPort port = new SelectListeningPort(reactor, ch, factory, file);
+            SelectListeningPort port = new SelectListeningPort(reactor, ch, factory, null, file);
             port.register();
             reactor.track(port);
             return port;
@@ -51,14 +50,7 @@ final class SelectUnix {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.configureBlocking(false);
-            SelectConnect c = new SelectConnect(reactor, ch, protocol, listener);
-            if (ch.connect(UnixDomainSocketAddress.of(target.path()))) {
-                c.register(0);
-                c.connected();
-            } else {
-                c.register(SelectionKey.OP_CONNECT);
-            }
-            return c;
+            return SelectConnect.start(reactor, ch, UnixDomainSocketAddress.of(target.path()), protocol, listener);
         } catch (IOException | RuntimeException e) {
             SelectReactor.closeQuietly(ch);
             throw e;
