@@ -19,13 +19,14 @@ final class CommandLine {
     static final String BACKEND = "--backend";
     static final String PORT = "--port";
     static final String HOST = "--host";
+    static final String UNIX = "--unix";
 
     static final String DEFAULT_HOST = "127.0.0.1";
 
     private static final List<String> COMMANDS = List.of(INFO, ECHO, HELP);
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             INFO, Set.of(BACKEND),
-            ECHO, Set.of(BACKEND, PORT, HOST),
+            ECHO, Set.of(BACKEND, PORT, HOST, UNIX),
             HELP, Set.of());
 
     private final String command;
@@ -54,7 +55,7 @@ final class CommandLine {
             } else if (arg.startsWith("-") && arg.length() > 1) {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg : arg.substring(0, eq);
-                if (!name.equals(BACKEND) && !name.equals(PORT) && !name.equals(HOST)) {
+                if (!name.equals(BACKEND) && !name.equals(PORT) && !name.equals(HOST) && !name.equals(UNIX)) {
                     throw new UsageException("unknown option '" + name + "'");
                 }
                 String value;
@@ -90,7 +91,9 @@ final class CommandLine {
             }
         }
         CommandLine line = new CommandLine(command, Map.copyOf(options));
-        if (command.equals(ECHO)) {
+        if (command.equals(ECHO) && options.containsKey(UNIX)) {
+            line.checkUnix();
+        } else if (command.equals(ECHO)) {
             if (!options.containsKey(PORT)) {
                 throw new UsageException("echo needs " + PORT + " N (0 picks a free port)");
             }
@@ -132,6 +135,31 @@ final class CommandLine {
      */
     String host() {
         return options.getOrDefault(HOST, DEFAULT_HOST);
+    }
+
+    /**
+     * The socket path of {@code --unix}, which replaces {@code --port} and {@code --host}.
+     *
+     * @return the path, or null to listen on TCP
+     */
+    java.nio.file.@Nullable Path unix() {
+        String value = options.get(UNIX);
+        return value == null ? null : java.nio.file.Path.of(value);
+    }
+
+    private void checkUnix() throws UsageException {
+        if (options.containsKey(PORT) || options.containsKey(HOST)) {
+            throw new UsageException(UNIX + " listens on a socket file instead of TCP: drop " + PORT + " and " + HOST);
+        }
+        String value = options.get(UNIX);
+        if (value.isBlank()) {
+            throw new UsageException(UNIX + " must name a path, found: '" + value + "'");
+        }
+        try {
+            unix();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException(UNIX + " is not a valid path: " + e.getMessage());
+        }
     }
 
     /**

@@ -3,9 +3,12 @@ package dev.spindle.cli;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
+import dev.spindle.reactor.UnixAddress;
+import dev.spindle.reactor.UnixListenOptions;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +30,23 @@ final class EchoCommand {
          * @param address the bound address, with the port chosen for port 0
          */
         void listening(EchoCommand command, InetSocketAddress address);
+
+        /**
+         * The server listens on a UNIX-domain socket ({@code --unix}). Called on the reactor thread.
+         *
+         * @param command the running command
+         * @param path the socket file
+         */
+        default void listeningUnix(EchoCommand command, java.nio.file.Path path) {
+        }
     }
 
+    // --unix replaces a stale socket file (a killed server's), never a live one or another file
+    private static final UnixListenOptions UNIX_OPTIONS = UnixListenOptions.builder().removeStaleSocket(true).build();
+
     private final Reactor reactor;
-    private final InetSocketAddress bindAddress;
+    // an InetSocketAddress, or a UnixAddress for --unix
+    private final SocketAddress bindAddress;
     private final PrintStream out;
     private final PrintStream err;
     private final @Nullable Observer observer;
@@ -41,7 +57,7 @@ final class EchoCommand {
     // written on the reactor thread, read by run() after the loop ended
     private volatile boolean listenFailed;
 
-    EchoCommand(Reactor reactor, InetSocketAddress bindAddress, PrintStream out, PrintStream err,
+    EchoCommand(Reactor reactor, SocketAddress bindAddress, PrintStream out, PrintStream err,
             @Nullable Observer observer) {
         this.reactor = reactor;
         this.bindAddress = bindAddress;
@@ -110,11 +126,17 @@ final class EchoCommand {
         }
         ListeningPort port;
         try {
-            port = reactor.listenTcp(bindAddress, remote -> new EchoProtocol());
+            port = bindAddress instanceof UnixAddress
+                    ? reactor.listenUnix((UnixAddress) bindAddress, remote -> new EchoProtocol(), UNIX_OPTIONS)
+                    : reactor.listenTcp((InetSocketAddress) bindAddress, remote -> new EchoProtocol());
         } catch (RuntimeException e) {
             listenFailed = true;
-            err.println("spindle: cannot listen on " + format(bindAddress) + ": " + e.getMessage());
+            err.println("spindle: cannot listen on " + describe(bindAddress) + ": " + e.getMessage());
             reactor.stop();
+            return;
+        }
+        if (bindAddress instanceof UnixAddress) {
+            listeningUnix(((UnixAddress) bindAddress).path());
             return;
         }
         InetSocketAddress bound = (InetSocketAddress) port.localAddress();
@@ -124,6 +146,21 @@ final class EchoCommand {
         if (o != null) {
             o.listening(this, bound);
         }
+    }
+
+    /** Stopping the reactor closes the port, which removes the socket file. */
+    private void listeningUnix(java.nio.file.Path path) {
+        out.println("listening on " + describe(bindAddress) + " (backend " + reactor.backendName() + ")");
+        out.flush();
+        Observer o = observer;
+        if (o != null) {
+            o.listeningUnix(this, path);
+        }
+    }
+
+    /** {@code unix:/run/echo.sock}, or the TCP address as {@link #format} writes it. */
+    static String describe(SocketAddress address) {
+        return address instanceof InetSocketAddress ? format((InetSocketAddress) address) : "unix:" + address;
     }
 
     /** {@code 127.0.0.1:7000}, {@code [::1]:7000}. */

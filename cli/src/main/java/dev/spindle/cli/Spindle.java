@@ -32,6 +32,8 @@ public final class Spindle {
             "  info                    show the Java runtime, the reactor backends and which one is chosen",
             "  echo --port N           run a TCP echo server until Ctrl-C (port 0 picks a free port)",
             "       [--host ADDRESS]   address to listen on (default " + CommandLine.DEFAULT_HOST + ")",
+            "  echo --unix PATH        run it on a UNIX-domain socket file instead (removed on stop;",
+            "                          a stale one left by a killed server is replaced)",
             "  help                    show this text",
             "",
             "options:",
@@ -106,9 +108,10 @@ public final class Spindle {
     }
 
     private int echo(CommandLine line) {
+        java.nio.file.Path unix = line.unix();
         int port;
         try {
-            port = line.port();
+            port = unix != null ? 0 : line.port();
         } catch (CommandLine.UsageException e) {
             // parse() checked it already
             throw new IllegalStateException(e);
@@ -129,7 +132,8 @@ public final class Spindle {
             err.flush();
             return FAILED;
         }
-        EchoCommand echo = new EchoCommand(reactor, bindAddress, out, err, echoObserver);
+        EchoCommand echo = new EchoCommand(reactor, unix != null ? dev.spindle.reactor.UnixAddress.path(unix) : bindAddress,
+                out, err, echoObserver);
         Thread hook = null;
         if (installShutdownHook) {
             hook = new Thread(() -> stopOnShutdown(echo), "spindle-echo-shutdown");

@@ -173,6 +173,106 @@ public interface DescriptorReactor {
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+
+    /**
+     * Listens for UNIX-domain stream connections on a path, with default options (SPEC NET-4):
+     * see {@link #listenUnix(UnixAddress, ProtocolFactory, UnixListenOptions)}.
+     *
+     * @param path where to create the socket file; nothing may exist there
+     * @param factory builds a protocol per accepted connection, or refuses it with null
+     * @return the listening port
+     * @throws CannotListenException if the socket cannot be bound
+     */
+    default ListeningPort listenUnix(java.nio.file.Path path, ProtocolFactory factory) {
+        return listenUnix(UnixAddress.path(path), factory, UnixListenOptions.defaults());
+    }
+
+    /**
+     * Listens for UNIX-domain stream connections on a path: see
+     * {@link #listenUnix(UnixAddress, ProtocolFactory, UnixListenOptions)}.
+     *
+     * @param path where to create the socket file
+     * @param factory builds a protocol per accepted connection, or refuses it with null
+     * @param options backlog, file permissions, stale-socket handling
+     * @return the listening port
+     * @throws CannotListenException if the socket cannot be bound
+     */
+    default ListeningPort listenUnix(java.nio.file.Path path, ProtocolFactory factory, UnixListenOptions options) {
+        return listenUnix(UnixAddress.path(path), factory, options);
+    }
+
+    /**
+     * Listens for UNIX-domain stream connections (SPEC NET-4). For a path address the socket
+     * file is created by binding and removed again when the port closes ({@link ListeningPort#close()},
+     * {@link CoreReactor#stop()}, {@link CoreReactor#terminate()}), but only while it is still the
+     * file this port created: a file that someone put in its place is left alone. The port's
+     * {@link ListeningPort#localAddress()} is a {@link java.net.UnixDomainSocketAddress} for a path
+     * and the {@link UnixAddress} itself for an abstract name; {@link ListeningPort#port()} throws.
+     * Accepted transports report the same local address and an unnamed remote one
+     * ({@code UnixDomainSocketAddress.of("")}) unless the client bound a name.
+     *
+     * @param address a path, or a Linux abstract name
+     * @param factory builds a protocol per accepted connection, or refuses it with null
+     * @param options backlog, file permissions, stale-socket handling
+     * @return the listening port
+     * @throws CannotListenException if a file exists at the path (unless
+     *     {@link UnixListenOptions#removeStaleSocket()} removes a stale socket there), the path is
+     *     too long for {@code sun_path}, the directory is missing or not writable, or the name is
+     *     in use; the message names the address and the reason
+     * @throws UnsupportedOperationException for an abstract name on a backend that cannot bind one
+     *     (the select backend; the message names the backends that can), or on a backend without
+     *     UNIX-domain sockets
+     */
+    ListeningPort listenUnix(UnixAddress address, ProtocolFactory factory, UnixListenOptions options);
+
+    /**
+     * Connects to a UNIX-domain stream socket at a path, with default options: see
+     * {@link #connectUnix(UnixAddress, Protocol, ConnectOptions)}.
+     *
+     * @param path the server's socket file
+     * @param protocol the protocol to attach
+     * @return the attempt
+     */
+    default ConnectAttempt connectUnix(java.nio.file.Path path, Protocol protocol) {
+        return connectUnix(UnixAddress.path(path), protocol, ConnectOptions.defaults());
+    }
+
+    /**
+     * Connects to a UNIX-domain stream socket at a path: see
+     * {@link #connectUnix(UnixAddress, Protocol, ConnectOptions)}.
+     *
+     * @param path the server's socket file
+     * @param protocol the protocol to attach
+     * @param options the timeout (the TCP options do not apply)
+     * @return the attempt
+     */
+    default ConnectAttempt connectUnix(java.nio.file.Path path, Protocol protocol, ConnectOptions options) {
+        return connectUnix(UnixAddress.path(path), protocol, options);
+    }
+
+    /**
+     * Connects to a UNIX-domain stream socket (SPEC NET-4). On success the protocol gets
+     * {@code connectionMade} and then the attempt's stage completes; the transport's remote
+     * address is a {@link java.net.UnixDomainSocketAddress} for a path (an abstract name is
+     * reported as the {@link UnixAddress}) and its local address is unnamed. Every failure is
+     * delivered on the stage as a {@link ConnectionFailedException} naming the address, and the
+     * protocol is not called: no file at the path, a file that is not a socket or whose server is
+     * gone (refused), no permission, a path too long for {@code sun_path}, a listener whose
+     * backlog is full (Linux refuses at once, EAGAIN), the timeout
+     * ({@link ConnectTimeoutException}), cancellation, or the reactor stopping.
+     *
+     * <p>Of the options only {@link ConnectOptions#timeout()} applies;
+     * {@link ConnectOptions#tcpNoDelay()} is ignored.
+     *
+     * @param address a path, or a Linux abstract name
+     * @param protocol the protocol to attach
+     * @param options the timeout
+     * @return the attempt
+     * @throws IllegalArgumentException if {@link ConnectOptions#localAddress()} is set (a TCP option)
+     * @throws UnsupportedOperationException for an abstract name on a backend that cannot connect
+     *     to one (the select backend), or on a backend without UNIX-domain sockets
+     */
+    ConnectAttempt connectUnix(UnixAddress address, Protocol protocol, ConnectOptions options);
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====

@@ -16,9 +16,16 @@ public interface ListeningPort {
      * The bound TCP port.
      *
      * @return the port
+     * @throws IllegalStateException if this port does not listen on an IP address (a UNIX-domain
+     *     socket: use {@link #localAddress()})
      */
     default int port() {
-        return ((InetSocketAddress) localAddress()).getPort();
+        SocketAddress a = localAddress();
+        if (!(a instanceof InetSocketAddress)) {
+            throw new IllegalStateException("port() is for ports bound to an IP address; this one listens on " + a
+                    + " (" + a.getClass().getSimpleName() + "): use localAddress()");
+        }
+        return ((InetSocketAddress) a).getPort();
     }
 
     /** Stops listening; connections already accepted stay open. Idempotent. */

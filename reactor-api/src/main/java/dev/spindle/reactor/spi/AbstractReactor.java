@@ -1241,6 +1241,100 @@ public abstract class AbstractReactor implements Reactor {
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+
+    /**
+     * Connects through {@link #beginConnectUnix} with the shared connector: the timeout,
+     * cancellation, closing on stop, and a path too long for {@code sun_path} reported on the
+     * stage before any socket is opened.
+     */
+    @Override
+    public final ConnectAttempt connectUnix(dev.spindle.reactor.UnixAddress address, Protocol protocol,
+            ConnectOptions options) {
+        Objects.requireNonNull(address, "address must not be null");
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (options.localAddress() != null) {
+            throw new IllegalArgumentException("connectUnix: ConnectOptions.localAddress is a TCP option and cannot "
+                    + "apply to a UNIX-domain socket, found: " + options.localAddress());
+        }
+        checkLoop("connectUnix");
+        checkActive("connectUnix");
+        checkAbstractUnixNamespace(address);
+        UnixConnector c = new UnixConnector(this, address, protocol, options);
+        c.begin();
+        return c;
+    }
+
+    /**
+     * Not supported unless the backend overrides it: throws {@link UnsupportedOperationException}
+     * naming the backend, after the argument checks.
+     */
+    @Override
+    public dev.spindle.reactor.ListeningPort listenUnix(dev.spindle.reactor.UnixAddress address, ProtocolFactory factory,
+            dev.spindle.reactor.UnixListenOptions options) {
+        checkListenUnixArguments(address, factory, options);
+        throw new UnsupportedOperationException(unixUnsupported());
+    }
+
+    /**
+     * Starts one non-blocking UNIX-domain connect. Loop thread. Not supported unless the backend
+     * overrides it ({@link UnsupportedOperationException} naming the backend).
+     *
+     * @param target a path, or an abstract name if {@link #supportsAbstractUnixNamespace()}
+     * @param protocol the protocol to attach on success
+     * @param listener told of the outcome, on the loop thread (possibly before this returns)
+     * @return a handle to abandon the attempt
+     * @throws IOException if the attempt fails at once (missing file, refused, ...): the stage
+     *     fails with it
+     */
+    protected PendingConnect beginConnectUnix(dev.spindle.reactor.UnixAddress target, Protocol protocol,
+            ConnectListener listener) throws IOException {
+        throw new UnsupportedOperationException(unixUnsupported());
+    }
+
+    /**
+     * Whether this backend can bind and connect to Linux abstract-namespace names; false unless
+     * overridden. When false, {@code listenUnix} and {@code connectUnix} throw
+     * {@link UnsupportedOperationException} for them.
+     *
+     * @return false
+     */
+    protected boolean supportsAbstractUnixNamespace() {
+        return false;
+    }
+
+    /**
+     * The checks every {@code listenUnix} makes before touching a socket: non-null arguments, the
+     * loop thread, an active reactor, and an abstract name only where supported.
+     *
+     * @param address the address to bind
+     * @param factory the protocol factory
+     * @param options the options
+     * @throws IllegalStateException off the loop thread or when inactive
+     * @throws UnsupportedOperationException for an abstract name this backend cannot bind
+     */
+    protected final void checkListenUnixArguments(dev.spindle.reactor.UnixAddress address, ProtocolFactory factory,
+            dev.spindle.reactor.UnixListenOptions options) {
+        Objects.requireNonNull(address, "address must not be null");
+        Objects.requireNonNull(factory, "factory must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        checkLoop("listenUnix");
+        checkActive("listenUnix");
+        checkAbstractUnixNamespace(address);
+    }
+
+    private void checkAbstractUnixNamespace(dev.spindle.reactor.UnixAddress address) {
+        if (address.isAbstract() && !supportsAbstractUnixNamespace()) {
+            throw new UnsupportedOperationException("the " + backendName() + " backend does not support the Linux "
+                    + "abstract namespace (" + address + "): the JDK's UnixDomainSocketAddress cannot name an address "
+                    + "that starts with a NUL byte; on Linux use the epoll backend, which binds abstract names "
+                    + "directly, or a path");
+        }
+    }
+
+    private String unixUnsupported() {
+        return "the " + backendName() + " backend does not support UNIX-domain sockets";
+    }
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====

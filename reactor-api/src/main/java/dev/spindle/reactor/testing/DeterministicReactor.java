@@ -755,6 +755,109 @@ public final class DeterministicReactor extends AbstractReactor {
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+
+    private final List<UnixListener> unixListeners = new ArrayList<>();
+    private final List<PendingUnixConnection> unixConnects = new ArrayList<>();
+
+    /**
+     * Records a listening UNIX-domain port; nothing is bound and no file is created, so the
+     * file-system checks of a real backend (an existing file, the path length) do not apply.
+     * Abstract names are accepted. Closed on shutdown.
+     *
+     * @throws CannotListenException if an open listener of this reactor has the same address
+     */
+    @Override
+    public ListeningPort listenUnix(dev.spindle.reactor.UnixAddress address, ProtocolFactory factory,
+            dev.spindle.reactor.UnixListenOptions options) {
+        checkListenUnixArguments(address, factory, options);
+        for (UnixListener l : unixListeners) {
+            if (l.isOpen() && l.address().equals(address)) {
+                throw new CannotListenException("cannot listen on " + address + ": address already in use by " + l, null);
+            }
+        }
+        UnixListener l = new UnixListener(this, address, factory, options);
+        unixListeners.add(l);
+        track(l);
+        return l;
+    }
+
+    /** No socket: abstract names work as well as paths. */
+    @Override
+    protected boolean supportsAbstractUnixNamespace() {
+        return true;
+    }
+
+    @Override
+    protected PendingConnect beginConnectUnix(dev.spindle.reactor.UnixAddress target, Protocol protocol,
+            ConnectListener listener) throws IOException {
+        if (shuttingDown()) {
+            throw new IOException("reactor is stopping; new connections are refused");
+        }
+        PendingUnixConnection c = new PendingUnixConnection(this, target, protocol, listener);
+        unixConnects.add(c);
+        return c::abandon;
+    }
+
+    /**
+     * Every {@link #listenUnix} call so far, in order, open or closed: a snapshot.
+     *
+     * @return the listeners
+     */
+    public List<UnixListener> unixListeners() {
+        return Collections.unmodifiableList(new ArrayList<>(unixListeners));
+    }
+
+    /**
+     * Every {@code connectUnix} attempt so far, in order: a snapshot. Complete a pending one with
+     * {@link PendingUnixConnection#succeed()} or {@link PendingUnixConnection#fail(Throwable)}.
+     *
+     * @return the attempts
+     */
+    public List<PendingUnixConnection> unixConnects() {
+        return Collections.unmodifiableList(new ArrayList<>(unixConnects));
+    }
+
+    /**
+     * Simulates a client connecting to a UNIX listener, as {@link #accept} does for TCP: the
+     * factory is asked with an unnamed remote address ({@code UnixDomainSocketAddress.of("")}, an
+     * unbound client), and unless it refuses, the protocol is connected to a new
+     * {@link MemoryTransport} ({@code connectionMade} runs inside this call). Refused while the
+     * reactor is {@code STOPPING}.
+     *
+     * @param port a listening port from this reactor's {@code listenUnix}, still open
+     * @return the server side of the connection, or null if refused
+     * @throws IllegalArgumentException if {@code port} is not a UNIX listener of this reactor
+     * @throws IllegalStateException if the port is closed, the reactor inactive, or off its thread
+     */
+    public @Nullable MemoryTransport acceptUnix(ListeningPort port) {
+        Objects.requireNonNull(port, "port must not be null");
+        checkLoop("acceptUnix");
+        checkActive("acceptUnix");
+        if (!(port instanceof UnixListener) || ((UnixListener) port).owner() != this) {
+            throw new IllegalArgumentException("port was not made by this reactor's listenUnix, found: " + port);
+        }
+        UnixListener l = (UnixListener) port;
+        if (!l.isOpen()) {
+            throw new IllegalStateException("cannot accept on a closed listener: " + l);
+        }
+        SocketAddress remote = java.net.UnixDomainSocketAddress.of("");
+        Protocol protocol = shuttingDown() ? null : buildGuarded(l.factory(), remote, l);
+        if (protocol == null) {
+            return null;
+        }
+        MemoryTransport t = new MemoryTransport(this, protocol, l.localAddress(), remote);
+        t.start();
+        return t;
+    }
+
+    private @Nullable Protocol buildGuarded(ProtocolFactory factory, SocketAddress remote, ListeningPort port) {
+        try {
+            return factory.buildProtocol(remote);
+        } catch (RuntimeException e) {
+            LOG.error("protocol factory of {} threw; connection from {} refused", port, remote, e);
+            return null;
+        }
+    }
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====

@@ -3,6 +3,7 @@ package dev.spindle.reactor.select;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.spi.AbstractReactor;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,22 @@ final class SelectConnect implements SelectHandler, AbstractReactor.PendingConne
         this.channel = channel;
         this.protocol = protocol;
         this.listener = listener;
+    }
+
+    /**
+     * Connects {@code channel}, non-blocking, to {@code target}: told {@code listener} at once if
+     * the kernel connects immediately, else when the key reports the connect finished.
+     */
+    static SelectConnect start(SelectReactor reactor, SocketChannel channel, SocketAddress target, Protocol protocol,
+            AbstractReactor.ConnectListener listener) throws IOException {
+        SelectConnect c = new SelectConnect(reactor, channel, protocol, listener);
+        if (channel.connect(target)) {
+            c.register(0);
+            c.connected();
+        } else {
+            c.register(SelectionKey.OP_CONNECT);
+        }
+        return c;
     }
 
     void register(int ops) throws IOException {

@@ -5,6 +5,7 @@ import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.spi.ReactorResource;
+import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A listening TCP socket on the select backend. */
+/** A listening TCP or UNIX-domain socket on the select backend. */
 final class SelectListeningPort implements ListeningPort, ReactorResource, SelectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SelectListeningPort.class);
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
@@ -24,7 +25,10 @@ final class SelectListeningPort implements ListeningPort, ReactorResource, Selec
     private final SelectReactor reactor;
     private final ServerSocketChannel channel;
     private final ProtocolFactory factory;
-    private final ListenOptions options;
+    // TCP only: the options for accepted sockets.
+    private final @Nullable ListenOptions options;
+    // UNIX paths only: the socket file, removed when the port closes.
+    private final @Nullable UnixSocketFile socketFile;
     private final SocketAddress local;
     private @Nullable SelectionKey key;
     private boolean open = true;
@@ -32,10 +36,16 @@ final class SelectListeningPort implements ListeningPort, ReactorResource, Selec
 
     SelectListeningPort(SelectReactor reactor, ServerSocketChannel channel, ProtocolFactory factory, ListenOptions options)
             throws IOException {
+        this(reactor, channel, factory, options, null);
+    }
+
+    SelectListeningPort(SelectReactor reactor, ServerSocketChannel channel, ProtocolFactory factory,
+            @Nullable ListenOptions options, @Nullable UnixSocketFile socketFile) throws IOException {
         this.reactor = reactor;
         this.channel = channel;
         this.factory = factory;
         this.options = options;
+        this.socketFile = socketFile;
         this.local = channel.getLocalAddress();
     }
 
@@ -78,7 +88,10 @@ final class SelectListeningPort implements ListeningPort, ReactorResource, Selec
         SocketAddress remote;
         try {
             ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, options.tcpNoDelay());
+            ListenOptions tcp = options;
+            if (tcp != null) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, tcp.tcpNoDelay());
+            }
             remote = ch.getRemoteAddress();
             if (remote == null) {
                 SelectReactor.closeQuietly(ch);
@@ -132,6 +145,10 @@ final class SelectListeningPort implements ListeningPort, ReactorResource, Selec
             k.cancel();
         }
         SelectReactor.closeQuietly(channel);
+        UnixSocketFile f = socketFile;
+        if (f != null) {
+            f.remove();
+        }
         reactor.untrack(this);
     }
 

@@ -171,14 +171,7 @@ final class SelectReactor extends AbstractReactor {
             if (local != null) {
                 ch.bind(local);
             }
-            SelectConnect c = new SelectConnect(this, ch, protocol, listener);
-            if (ch.connect(target)) {
-                c.register(0);
-                c.connected();
-            } else {
-                c.register(SelectionKey.OP_CONNECT);
-            }
-            return c;
+            return SelectConnect.start(this, ch, target, protocol, listener);
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
             throw e;
@@ -300,6 +293,19 @@ final class SelectReactor extends AbstractReactor {
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
+
+    @Override
+    public ListeningPort listenUnix(dev.spindle.reactor.UnixAddress address, ProtocolFactory factory,
+            dev.spindle.reactor.UnixListenOptions options) {
+        checkListenUnixArguments(address, factory, options);
+        return SelectUnix.listen(this, address, factory, options);
+    }
+
+    @Override
+    protected PendingConnect beginConnectUnix(dev.spindle.reactor.UnixAddress target, Protocol protocol,
+            ConnectListener listener) throws IOException {
+        return SelectUnix.connect(this, target, protocol, listener);
+    }
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
