@@ -155,6 +155,10 @@ class SignalBusThreadingTest {
         reactor.start();
         reactor.runUntilIdle();
         assertEquals(List.of("queued"), log, "not delivered again after a restart");
+        onOtherThread(() -> bus.fire(source, TEXT, "after-restart"));
+        assertEquals(List.of("queued"), log);
+        reactor.runPending();
+        assertEquals(List.of("queued", "after-restart"), log, "hand-over works again after the restart");
     }
 
     @Test

@@ -238,6 +238,11 @@ public final class ReactorSignalBus implements SignalBus {
         if (!mayDeliverHere()) {
             enqueue(source, signal, event);
             scheduleDrain();
+            if (mayDeliverHere()) {
+                // The reactor became inactive meanwhile, and its last drain at that transition
+                // may have run before the event was queued: deliver it here.
+                afterRelease();
+            }
             return;
         }
         Thread me = Thread.currentThread();
@@ -331,7 +336,9 @@ public final class ReactorSignalBus implements SignalBus {
     private void reactorStateChanged(Reactor r, ReactorState from, ReactorState to) {
         if (!to.isActive()) {
             // No reactor thread any more: deliver what was handed over to it, here and now,
-            // rather than keeping it until the next start.
+            // rather than keeping it until the next start. A drain task still queued in the
+            // reactor may never run (or only after a restart), so it no longer counts.
+            drainScheduled.set(false);
             afterRelease();
         }
     }
