@@ -113,7 +113,7 @@ final class ThreadedProcessTransport extends AbstractProcessTransport {
         } catch (OutOfMemoryError | RuntimeException e) {
             // Thread.start reports "unable to create native thread" as an OutOfMemoryError.
             process.toHandle().destroyForcibly();
-            t.abandon();
+            t.releasePipes();
             throw new ProcessStartException(spec.command(), "cannot start its reader threads: " + e, e);
         }
         process.onExit().whenComplete((p, failure) -> t.exitObserved());
@@ -193,18 +193,6 @@ final class ThreadedProcessTransport extends AbstractProcessTransport {
             throw new ProcessStartException(spec.command(), "working directory " + dir
                     + " cannot be represented in the platform charset " + name, null);
         }
-    }
-
-    /** Closes the streams of a transport whose start failed before any helper ran. */
-    private void abandon() {
-        released = true;
-        if (stdoutReader != null) {
-            stdoutReader.stop();
-        }
-        if (stderrReader != null) {
-            stderrReader.stop();
-        }
-        stdinWriter.stop();
     }
 
     // ------------------------------------------------------------------ exit
@@ -294,19 +282,23 @@ final class ThreadedProcessTransport extends AbstractProcessTransport {
 
     @Override
     protected void sendTerminate() {
-        try {
-            process.toHandle().destroy();
-        } catch (RuntimeException e) {
-            LOG.warn("SIGTERM to process {} failed", pid(), e);
-        }
+        signal(false);
     }
 
     @Override
     protected void sendKill() {
+        signal(true);
+    }
+
+    private void signal(boolean kill) {
         try {
-            process.toHandle().destroyForcibly();
+            if (kill) {
+                process.toHandle().destroyForcibly();
+            } else {
+                process.toHandle().destroy();
+            }
         } catch (RuntimeException e) {
-            LOG.warn("SIGKILL to process {} failed", pid(), e);
+            LOG.warn("{} to process {} failed", kill ? "SIGKILL" : "SIGTERM", pid(), e);
         }
     }
 
@@ -585,6 +577,8 @@ final class ThreadedProcessTransport extends AbstractProcessTransport {
             while (true) {
                 byte[] chunk;
                 synchronized (lock) {
+                    // Wall time on purpose: the idle bound frees a thread, it is not the loop's time
+                    // (a test's manual clock must not keep it alive or end it).
                     long idleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(WRITER_IDLE_SECONDS);
                     while (queue.isEmpty() && !eofRequested && !stopped) {
                         long left = idleUntil - System.nanoTime();

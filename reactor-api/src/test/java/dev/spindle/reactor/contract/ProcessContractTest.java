@@ -15,7 +15,6 @@ import dev.spindle.reactor.ProcessSpec;
 import dev.spindle.reactor.ProcessStartException;
 import dev.spindle.reactor.ProcessStream;
 import dev.spindle.reactor.ProcessTransport;
-import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.WriteBufferFullException;
 import java.io.IOException;
@@ -590,20 +589,37 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
 
     // ------------------------------------------------------------------ reactor shutdown
 
+    private static ProcessTransport spawnSleeper(ReactorHarness h, RecordingProcessProtocol p,
+            ProcessSpec.ShutdownPolicy policy) {
+        return spawn(h, ProcessSpec.builder("sleep").arguments("60").shutdownPolicy(policy).build(), p);
+    }
+
+    /** A child that ignores SIGTERM, once it has said so. */
+    private static ProcessTransport spawnIgnoringSigterm(ReactorHarness h, RecordingProcessProtocol p, Duration grace) {
+        ProcessSpec spec = sh("trap '' TERM; echo ready; exec sleep 60").toBuilder().shutdownGrace(grace).build();
+        ProcessTransport t = spawn(h, spec, p);
+        ReactorHarness.await("the child ignores SIGTERM", () -> p.text(ProcessStream.STDOUT).equals("ready\n"));
+        return t;
+    }
+
+    /** stop(), then: the stop waited for the child's end, which was normal with {@code exitValue}; child and threads gone. */
+    private static void stopAndExpectEnd(ReactorHarness h, RecordingProcessProtocol p, ProcessTransport t, int exitValue) {
+        h.reactor().stop();
+        h.awaitState(ReactorState.STOPPED);
+        assertTrue(p.ended().isDone(), "the stop waited for the child");
+        assertNormalEnd(p, exitValue);
+        awaitGone(t.pid());
+        awaitNoProcessThreads(t.pid());
+    }
+
     @Test
     @DisplayName("stop() with a live child (TERMINATE, the default): SIGTERM, the exit delivered, processEnded before STOPPED; child and threads gone")
     public void stopTerminatesALiveChild() {
         ReactorHarness h = started();
         RecordingProcessProtocol p = new RecordingProcessProtocol();
-        ProcessTransport t = spawn(h, ProcessSpec.of("sleep", "60"), p);
-        long pid = t.pid();
-        h.reactor().stop();
-        h.awaitState(ReactorState.STOPPED);
-        assertTrue(p.ended().isDone(), "the stop waited for the child");
-        assertNormalEnd(p, 143);
+        ProcessTransport t = spawnSleeper(h, p, ProcessSpec.ShutdownPolicy.TERMINATE);
+        stopAndExpectEnd(h, p, t, 143);
         assertEquals(15, p.ended().join().exit().signal().orElse(-1));
-        awaitGone(pid);
-        awaitNoProcessThreads(pid);
     }
 
     @Test
@@ -611,15 +627,8 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
     public void stopKillsAChildThatIgnoresSigtermAfterTheGrace() {
         ReactorHarness h = started();
         RecordingProcessProtocol p = new RecordingProcessProtocol();
-        ProcessSpec spec = sh("trap '' TERM; echo ready; exec sleep 60").toBuilder()
-                .shutdownGrace(Duration.ofMillis(200)).build();
-        ProcessTransport t = spawn(h, spec, p);
-        ReactorHarness.await("the child ignores SIGTERM", () -> p.text(ProcessStream.STDOUT).equals("ready\n"));
-        h.reactor().stop();
-        h.awaitState(ReactorState.STOPPED);
-        assertNormalEnd(p, 137);
-        awaitGone(t.pid());
-        awaitNoProcessThreads(t.pid());
+        ProcessTransport t = spawnIgnoringSigterm(h, p, Duration.ofMillis(200));
+        stopAndExpectEnd(h, p, t, 137);
     }
 
     @Test
@@ -627,12 +636,8 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
     public void stopWithKillPolicyKills() {
         ReactorHarness h = started();
         RecordingProcessProtocol p = new RecordingProcessProtocol();
-        ProcessSpec spec = ProcessSpec.builder("sleep").arguments("60").shutdownPolicy(ProcessSpec.ShutdownPolicy.KILL).build();
-        ProcessTransport t = spawn(h, spec, p);
-        h.reactor().stop();
-        h.awaitState(ReactorState.STOPPED);
-        assertNormalEnd(p, 137);
-        awaitGone(t.pid());
+        ProcessTransport t = spawnSleeper(h, p, ProcessSpec.ShutdownPolicy.KILL);
+        stopAndExpectEnd(h, p, t, 137);
     }
 
     @Test
@@ -640,8 +645,7 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
     public void terminateKillsALiveChild() {
         ReactorHarness h = started();
         RecordingProcessProtocol p = new RecordingProcessProtocol();
-        ProcessTransport t = spawn(h, ProcessSpec.of("sleep", "60"), p);
-        long pid = t.pid();
+        long pid = spawnSleeper(h, p, ProcessSpec.ShutdownPolicy.TERMINATE).pid();
         h.terminate();
         assertTrue(p.ended().isDone(), "processEnded before terminate() returns");
         RecordingProcessProtocol.Ended end = p.ended().join();
@@ -657,13 +661,10 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
     public void detachedChildOutlivesTheReactor() {
         ReactorHarness h = started();
         RecordingProcessProtocol p = new RecordingProcessProtocol();
-        ProcessSpec spec = ProcessSpec.builder("sleep").arguments("60").shutdownPolicy(ProcessSpec.ShutdownPolicy.DETACH).build();
-        ProcessTransport t = spawn(h, spec, p);
-        long pid = t.pid();
+        long pid = spawnSleeper(h, p, ProcessSpec.ShutdownPolicy.DETACH).pid();
         closeLater(() -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         h.terminate();
-        RecordingProcessProtocol.Ended end = p.ended().join();
-        assertInstanceOf(ConnectionLostException.class, end.cause());
+        assertInstanceOf(ConnectionLostException.class, p.ended().join().cause());
         assertTrue(alive(pid), "a detached child keeps running");
         assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly());
         awaitGone(pid);
@@ -674,13 +675,8 @@ public abstract class ProcessContractTest extends ReactorContractSupport {
     @DisplayName("spawnProcess while the reactor is stopping throws ProcessStartException")
     public void spawnWhileStoppingIsRefused() {
         ReactorHarness h = started();
-        RecordingProcessProtocol keeper = new RecordingProcessProtocol();
-        ProcessSpec trapping = sh("trap '' TERM; echo ready; exec sleep 60").toBuilder()
-                .shutdownGrace(Duration.ofSeconds(30)).build();
-        ProcessTransport t = spawn(h, trapping, keeper);
-        ReactorHarness.await("the child ignores SIGTERM", () -> keeper.text(ProcessStream.STDOUT).equals("ready\n"));
-        Reactor r = h.reactor();
-        r.stop();
+        ProcessTransport t = spawnIgnoringSigterm(h, new RecordingProcessProtocol(), Duration.ofSeconds(30));
+        h.reactor().stop();
         h.awaitState(ReactorState.STOPPING);
         RecordingProcessProtocol p = new RecordingProcessProtocol();
         ProcessStartException e = spawnFails(h, ProcessSpec.of("true"), p);
