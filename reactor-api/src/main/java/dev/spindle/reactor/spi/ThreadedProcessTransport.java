@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * the end of the process the helpers are told to stop: a reader waiting for the loop ends at
  * once, one blocked in {@code read} ends when the child writes or its pipe reaches end of file
  * (the child was killed, unless it was detached).
+ *
+ * <p>A JDK behaviour to know: when the child exits, the JDK reads what its pipes hold at that
+ * moment and closes them, unless a read is in progress. Output a background grandchild writes
+ * to an inherited pipe after the child's exit may therefore be lost, or, if a read is in
+ * progress, the end of the output waits for that grandchild.
  */
 final class ThreadedProcessTransport extends AbstractProcessTransport {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedProcessTransport.class);
