@@ -276,6 +276,37 @@ public interface DescriptorReactor {
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+
+    /**
+     * Starts a child process and connects {@code protocol} to it (SPEC NET-6).
+     *
+     * <p>The start itself happens on the calling (loop) thread and is synchronous: when this
+     * returns, the child runs and {@link ProcessProtocol#processStarted} has been called. A child
+     * that cannot be started throws {@link ProcessStartException} here, with nothing left open
+     * and the protocol never called; there is no asynchronous start failure. Starting a process
+     * costs the loop about as long as a {@code fork}/{@code exec} (typically well under a
+     * millisecond to a few milliseconds).
+     *
+     * <p>From then on, everything is delivered on the loop thread: output as it arrives, the exit
+     * when it is collected, {@code processEnded} last. What {@code stop()} and {@code terminate()}
+     * of this reactor do to a child still running is its {@link ProcessSpec#shutdownPolicy()}.
+     *
+     * <p>How the pipes are watched depends on the backend. The JDK gives only blocking streams
+     * for a child's pipes, so the portable implementation (the select backend's) uses a daemon
+     * reader thread per piped output stream ({@code spindle-process-<pid>-stdout},
+     * {@code -stderr}), a writer thread for standard input started on the first write
+     * ({@code -stdin}, ending after 5 idle seconds), and the JDK's own process reaper for the
+     * exit. Native backends may use no thread per process at all.
+     *
+     * @param spec what to run
+     * @param protocol told of the child's output and end
+     * @return the transport: standard input, signals, exit
+     * @throws ProcessStartException if the process cannot be started (command not found or not
+     *     executable, bad working directory, an argument the platform charset cannot encode, out
+     *     of resources), or while the reactor is stopping
+     * @throws IllegalStateException off the reactor thread or when the reactor is inactive
+     */
+    ProcessTransport spawnProcess(ProcessSpec spec, ProcessProtocol protocol);
     // (end of child processes section)
 
 }

@@ -1338,6 +1338,41 @@ public abstract class AbstractReactor implements Reactor {
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+
+    /**
+     * Starts a child process with the portable implementation: {@link ProcessBuilder}, a daemon
+     * reader thread per piped output stream, a standard-input writer thread started on demand,
+     * and the JDK's reaper for the exit (see
+     * {@link dev.spindle.reactor.DescriptorReactor#spawnProcess}). A backend that can watch a
+     * child's pipes and exit on its poller (pidfd and pipes on Linux) overrides this.
+     */
+    @Override
+    public dev.spindle.reactor.ProcessTransport spawnProcess(dev.spindle.reactor.ProcessSpec spec,
+            dev.spindle.reactor.ProcessProtocol protocol) {
+        checkSpawnArguments(spec, protocol);
+        return ThreadedProcessTransport.spawn(this, spec, protocol);
+    }
+
+    /**
+     * The checks every {@code spawnProcess} makes before starting anything: non-null arguments,
+     * the loop thread, an active reactor that is not stopping.
+     *
+     * @param spec the spec
+     * @param protocol the protocol
+     * @throws IllegalStateException off the loop thread or when inactive
+     * @throws dev.spindle.reactor.ProcessStartException while the reactor is stopping
+     */
+    protected final void checkSpawnArguments(dev.spindle.reactor.ProcessSpec spec,
+            dev.spindle.reactor.ProcessProtocol protocol) {
+        Objects.requireNonNull(spec, "spec must not be null");
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        checkLoop("spawnProcess");
+        checkActive("spawnProcess");
+        if (shuttingDown()) {
+            throw new dev.spindle.reactor.ProcessStartException(spec.command(),
+                    "the reactor is stopping; new processes are refused", null);
+        }
+    }
     // (end of child processes section)
 
 }

@@ -861,6 +861,57 @@ public final class DeterministicReactor extends AbstractReactor {
     // (end of unix-domain sockets section)
 
     // ==== CHILD PROCESSES (issue 3): add members for this area directly below this line ====
+
+    /** The pid of the first {@link ScriptedProcess}; the next ones count up. */
+    public static final long FIRST_SCRIPTED_PID = 10_000;
+
+    private final List<ScriptedProcess> processes = new ArrayList<>();
+    private long nextPid = FIRST_SCRIPTED_PID;
+    private @Nullable String nextSpawnFailure;
+
+    /**
+     * Starts nothing: records a {@link ScriptedProcess} that the test plays (output, exit,
+     * standard input) and tells the protocol {@code processStarted} inside this call, as the
+     * real backends do. Pids are fake, from {@value #FIRST_SCRIPTED_PID} up. The shutdown
+     * policy applies on stop and terminate as on the real backends; the scripted child does not
+     * die of signals by itself (see {@link ScriptedProcess}).
+     *
+     * @throws dev.spindle.reactor.ProcessStartException after {@link #failNextSpawn(String)},
+     *     or while the reactor is stopping
+     */
+    @Override
+    public dev.spindle.reactor.ProcessTransport spawnProcess(dev.spindle.reactor.ProcessSpec spec,
+            dev.spindle.reactor.ProcessProtocol protocol) {
+        checkSpawnArguments(spec, protocol);
+        String failure = nextSpawnFailure;
+        if (failure != null) {
+            nextSpawnFailure = null;
+            throw new dev.spindle.reactor.ProcessStartException(spec.command(), failure, null);
+        }
+        ScriptedProcess p = new ScriptedProcess(this, spec, protocol, nextPid++);
+        processes.add(p);
+        p.start();
+        return p;
+    }
+
+    /**
+     * Makes the next {@link #spawnProcess} throw {@link dev.spindle.reactor.ProcessStartException}
+     * with {@code reason}, as when a command is not found; nothing is recorded.
+     *
+     * @param reason e.g. {@code error=2, No such file or directory}
+     */
+    public void failNextSpawn(String reason) {
+        this.nextSpawnFailure = Objects.requireNonNull(reason, "reason must not be null");
+    }
+
+    /**
+     * Every process spawned so far, in order, running or ended: a snapshot.
+     *
+     * @return the processes
+     */
+    public List<ScriptedProcess> processes() {
+        return Collections.unmodifiableList(new ArrayList<>(processes));
+    }
     // (end of child processes section)
 
 }
