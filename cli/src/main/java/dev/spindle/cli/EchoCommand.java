@@ -3,6 +3,7 @@ package dev.spindle.cli;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
+import dev.spindle.reactor.TlsServerOptions;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -35,6 +36,8 @@ final class EchoCommand {
     private final PrintStream err;
     private final @Nullable Observer observer;
     private final CountDownLatch finished = new CountDownLatch(1);
+    // set before run(): serve TLS with these options instead of plain TCP
+    private @Nullable TlsServerOptions tls;
 
     // written by shutdown() on any thread, read on the reactor thread
     private volatile boolean stopRequested;
@@ -48,6 +51,17 @@ final class EchoCommand {
         this.out = out;
         this.err = err;
         this.observer = observer;
+    }
+
+    /**
+     * Serves TLS instead of plain TCP. Call before {@link #run()}.
+     *
+     * @param options the server's TLS options
+     * @return this command
+     */
+    EchoCommand tls(TlsServerOptions options) {
+        this.tls = options;
+        return this;
     }
 
     /**
@@ -110,7 +124,9 @@ final class EchoCommand {
         }
         ListeningPort port;
         try {
-            port = reactor.listenTcp(bindAddress, remote -> new EchoProtocol());
+            TlsServerOptions t = tls;
+            port = t == null ? reactor.listenTcp(bindAddress, remote -> new EchoProtocol())
+                    : reactor.listenTls(bindAddress, remote -> new EchoProtocol(), t);
         } catch (RuntimeException e) {
             listenFailed = true;
             err.println("spindle: cannot listen on " + format(bindAddress) + ": " + e.getMessage());
@@ -118,7 +134,7 @@ final class EchoCommand {
             return;
         }
         InetSocketAddress bound = (InetSocketAddress) port.localAddress();
-        out.println("listening on " + format(bound) + " (backend " + reactor.backendName() + ")");
+        out.println("listening on " + format(bound) + " (backend " + reactor.backendName() + (tls == null ? "" : ", TLS") + ")");
         out.flush();
         Observer o = observer;
         if (o != null) {

@@ -4,8 +4,11 @@ import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
 import dev.spindle.reactor.quick.Reactors;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +35,9 @@ public final class Spindle {
             "  info                    show the Java runtime, the reactor backends and which one is chosen",
             "  echo --port N           run a TCP echo server until Ctrl-C (port 0 picks a free port)",
             "       [--host ADDRESS]   address to listen on (default " + CommandLine.DEFAULT_HOST + ")",
+            "       [--tls]            serve TLS 1.3/1.2 with a self-signed certificate made on first use",
+            "       [--tls-keystore P] its PKCS#12 file (default ~/.spindle/echo-tls.p12, password "
+                    + EchoTls.PASSWORD + ")",
             "  help                    show this text",
             "",
             "options:",
@@ -130,6 +136,9 @@ public final class Spindle {
             return FAILED;
         }
         EchoCommand echo = new EchoCommand(reactor, bindAddress, out, err, echoObserver);
+        if (line.tls() && !useTls(echo, line)) {
+            return FAILED;
+        }
         Thread hook = null;
         if (installShutdownHook) {
             hook = new Thread(() -> stopOnShutdown(echo), "spindle-echo-shutdown");
@@ -144,6 +153,24 @@ public final class Spindle {
             }
         }
         return code;
+    }
+
+    private boolean useTls(EchoCommand echo, CommandLine line) {
+        String path = line.tlsKeyStore();
+        Path keyStore = path == null ? EchoTls.defaultKeyStore() : Path.of(path);
+        EchoTls tls;
+        try {
+            tls = EchoTls.loadOrCreate(keyStore, line.host());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            err.println("spindle: cannot use the TLS key store " + keyStore + ": " + e.getMessage());
+            err.flush();
+            return false;
+        }
+        out.println("TLS certificate " + (tls.created() ? "created in " : "loaded from ") + tls.keyStorePath()
+                + " (PKCS#12, password " + EchoTls.PASSWORD + ")");
+        out.println("TLS certificate SHA-256 fingerprint: " + tls.fingerprint());
+        echo.tls(tls.serverOptions());
+        return true;
     }
 
     private void stopOnShutdown(EchoCommand echo) {
