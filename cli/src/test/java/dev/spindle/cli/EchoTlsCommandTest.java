@@ -70,10 +70,15 @@ class EchoTlsCommandTest {
         }
 
         @Override
-        public void close() throws Exception {
-            if (command.isDone()) {
-                assertTrue(command.get().shutdown(Duration.ofSeconds(10)));
-                assertEquals(Spindle.OK, task.get(10, TimeUnit.SECONDS), err::toString);
+        public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+            try {
+                if (command.isDone()) {
+                    assertTrue(command.get().shutdown(Duration.ofSeconds(10)));
+                    assertEquals(Spindle.OK, task.get(10, TimeUnit.SECONDS), err::toString);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
             }
         }
     }
