@@ -29,7 +29,10 @@ import java.util.concurrent.TimeoutException;
  * same {@link LoadGenerator} against each.
  *
  * <p>Usage: {@code EchoBench [--servers spindle-select,netty-nio] [--rows ...] [--runs N]
- * [--duration S] [--warmup S] [--pin] [--baseline NAME] [--server-jvm-args "ARGS"] [--out FILE]}.
+ * [--duration S] [--warmup S] [--pin] [--tls] [--baseline NAME] [--server-jvm-args "ARGS"] [--out FILE]}.
+ * {@code --tls} runs every row over TLS ({@link BenchTls}: TLS 1.3, {@value BenchTls#CIPHER},
+ * the JDK's {@code SSLEngine} in every process; Netty with {@code SslProvider.JDK}) with one
+ * certificate made for the run.
  *
  * <p>Servers: {@code netty-nio}, {@code netty-epoll} ({@link NettyEchoServer}) and
  * {@code spindle-NAME} ({@link SpindleEchoServer} with backend NAME). Rows: {@code CxM} is a
@@ -72,8 +75,9 @@ public final class EchoBench {
     private final int duration;
     private final int warmup;
     private final List<String> serverJvmArgs;
+    private final List<String> tlsArgs;
 
-    private EchoBench(boolean pin, int duration, int warmup, List<String> serverJvmArgs) {
+    private EchoBench(boolean pin, int duration, int warmup, List<String> serverJvmArgs, Path tlsKeyStore) {
         this.java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         this.classPath = System.getProperty("java.class.path");
@@ -81,6 +85,7 @@ public final class EchoBench {
         this.duration = duration;
         this.warmup = warmup;
         this.serverJvmArgs = serverJvmArgs;
+        this.tlsArgs = tlsKeyStore == null ? List.of() : List.of("--tls-keystore", tlsKeyStore.toString());
     }
 
     /** Runs the benchmark; see the class comment for the options. */
@@ -95,7 +100,7 @@ public final class EchoBench {
 
     private static void run(String[] args) throws IOException, InterruptedException {
         CliArgs cli = CliArgs.parse("EchoBench", args,
-                Set.of("servers", "rows", "runs", "duration", "warmup", "baseline", "server-jvm-args", "out"), Set.of("pin"));
+                Set.of("servers", "rows", "runs", "duration", "warmup", "baseline", "server-jvm-args", "out"), Set.of("pin", "tls"));
         List<String> servers = Arrays.stream(cli.get("servers", "spindle-select,netty-nio").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         for (String server : servers) {
@@ -121,7 +126,15 @@ public final class EchoBench {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
         List<String> serverJvmArgs = Arrays.stream(cli.get("server-jvm-args", "").split(" "))
                 .filter(s -> !s.isBlank()).toList();
-        EchoBench bench = new EchoBench(pin, duration, warmup, serverJvmArgs);
+        Path tlsKeyStore = null;
+        if (cli.has("tls")) {
+            Path dir = Files.createTempDirectory("spindle-bench-tls");
+            tlsKeyStore = dir.resolve("bench.p12");
+            BenchTls.createKeyStore(tlsKeyStore);
+            tlsKeyStore.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+        }
+        EchoBench bench = new EchoBench(pin, duration, warmup, serverJvmArgs, tlsKeyStore);
         Instant started = Instant.now();
         Map<String, Map<Row, List<Measurement>>> results = new LinkedHashMap<>();
         for (String server : servers) {
@@ -227,10 +240,16 @@ public final class EchoBench {
     private List<String> serverCommand(String server) {
         if (server.startsWith("netty-")) {
             return command(0, serverJvmArgs, NettyEchoServer.class.getName(),
-                    List.of("--transport", server.substring("netty-".length()), "--port", "0"));
+                    withTls(List.of("--transport", server.substring("netty-".length()), "--port", "0")));
         }
         return command(0, serverJvmArgs, "dev.spindle.bench.SpindleEchoServer",
-                List.of("--backend", server.substring("spindle-".length()), "--port", "0"));
+                withTls(List.of("--backend", server.substring("spindle-".length()), "--port", "0")));
+    }
+
+    private List<String> withTls(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(tlsArgs);
+        return all;
     }
 
     private Measurement measure(String server, Row row) throws IOException, InterruptedException, TimeoutException {
@@ -275,11 +294,11 @@ public final class EchoBench {
 
     private Measurement load(long serverPid, int port, Row row) throws IOException, InterruptedException,
             TimeoutException {
-        Process generator = new ProcessBuilder(command(1, List.of(), LoadGenerator.class.getName(), List.of(
+        Process generator = new ProcessBuilder(command(1, List.of(), LoadGenerator.class.getName(), withTls(List.of(
                         "--host", "127.0.0.1", "--port", Integer.toString(port),
                         "--connections", Integer.toString(row.connections()), "--size", Integer.toString(row.size()),
                         "--duration", Integer.toString(duration), "--warmup", Integer.toString(warmup),
-                        "--mode", row.stream() ? "stream" : "pingpong")))
+                        "--mode", row.stream() ? "stream" : "pingpong"))))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         LIVE.add(generator);
@@ -367,7 +386,9 @@ public final class EchoBench {
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 System.getProperty("os.name"), System.getProperty("os.version"),
                 Runtime.getRuntime().availableProcessors(),
-                pin ? "server pinned to CPU 0, load generator to CPU 1" : "not pinned",
+                (pin ? "server pinned to CPU 0, load generator to CPU 1" : "not pinned")
+                        + (tlsArgs.isEmpty() ? "" : "; TLS " + BenchTls.PROTOCOL + " " + BenchTls.CIPHER
+                                + " (JDK SSLEngine in every process)"),
                 warmup, duration, runs, runs == 1 ? "" : "s",
                 String.join(" ", JVM_OPTIONS) + (serverJvmArgs.isEmpty() ? "" : " " + String.join(" ", serverJvmArgs))));
         out.append("| server | C | M | req/s | p50 µs | p99 µs | MB/s | server CPU ms / 1k req | req/s ÷ ")

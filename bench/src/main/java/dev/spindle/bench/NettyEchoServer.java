@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -15,14 +16,23 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty peer of the echo benchmark: one event-loop thread that both accepts and serves.
  *
- * <p>Usage: {@code NettyEchoServer [--transport nio|epoll] [--port N] [--ignore-stdin]}. Binds
+ * <p>Usage: {@code NettyEchoServer [--transport nio|epoll] [--port N] [--tls-keystore FILE] [--ignore-stdin]}.
+ * With {@code --tls-keystore} an {@code SslHandler} with {@link SslProvider#JDK} (the JDK's
+ * {@code SSLEngine}, as Spindle uses) and the same protocol and cipher suite ({@link BenchTls})
+ * sits in front of the echo handler. Binds
  * 127.0.0.1 (port 0 picks a free one), prints {@code LISTENING <port>} once bound, and runs until
  * killed or until standard input closes (unless {@code --ignore-stdin}).
  */
@@ -31,7 +41,7 @@ public final class NettyEchoServer {
     private NettyEchoServer() {}
 
     /** Runs the server; see the class comment for the options. */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException, GeneralSecurityException {
         try {
             run(args);
         } catch (CliArgs.UsageException e) {
@@ -40,8 +50,11 @@ public final class NettyEchoServer {
         }
     }
 
-    private static void run(String[] args) throws InterruptedException {
-        CliArgs cli = CliArgs.parse("NettyEchoServer", args, Set.of("port", "transport"), Set.of("ignore-stdin"));
+    private static void run(String[] args) throws InterruptedException, IOException, GeneralSecurityException {
+        CliArgs cli = CliArgs.parse("NettyEchoServer", args, Set.of("port", "transport", "tls-keystore"), Set.of("ignore-stdin"));
+        SslContext tls = !cli.has("tls-keystore") ? null
+                : SslContextBuilder.forServer(BenchTls.keyManagers(Path.of(cli.get("tls-keystore", ""))))
+                        .sslProvider(SslProvider.JDK).protocols(BenchTls.protocols()).ciphers(BenchTls.ciphers()).build();
         int port = cli.getInt("port", 0, 0, 65535);
         String transport = cli.get("transport", "nio");
         IoHandlerFactory ioHandlers;
@@ -67,7 +80,12 @@ public final class NettyEchoServer {
                     .channel(serverChannelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(EchoHandler.INSTANCE)
+                    .childHandler(tls == null ? EchoHandler.INSTANCE : new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), EchoHandler.INSTANCE);
+                        }
+                    })
                     .bind(new InetSocketAddress("127.0.0.1", port))
                     .sync()
                     .channel();

@@ -3,16 +3,23 @@ package dev.spindle.bench;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ProtocolFactory;
+import dev.spindle.reactor.TlsServerOptions;
 import dev.spindle.reactor.Transport;
 import dev.spindle.reactor.quick.Reactors;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Set;
 
 /**
  * The Spindle side of the echo benchmark: one reactor thread that both accepts and serves.
  *
- * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--ignore-stdin] [--alloc-report]}.
+ * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--tls-keystore FILE] [--ignore-stdin] [--alloc-report]}.
+ * With {@code --tls-keystore} it serves TLS ({@link BenchTls}: TLS 1.3, one cipher suite) with
+ * the key in that PKCS#12 file.
  * With {@code --alloc-report} it prints, when it stops, the bytes the reactor thread allocated
  * per received buffer after the first {@value AllocProbe#WARM_READS} reads (the connection
  * set-up and the JIT's first compilations are left out): the hot path's allocation.
@@ -25,7 +32,7 @@ public final class SpindleEchoServer {
     private SpindleEchoServer() {}
 
     /** Runs the server; see the class comment for the options. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException, GeneralSecurityException {
         try {
             run(args);
         } catch (CliArgs.UsageException e) {
@@ -34,8 +41,12 @@ public final class SpindleEchoServer {
         }
     }
 
-    private static void run(String[] args) {
-        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend"), Set.of("ignore-stdin", "alloc-report"));
+    private static void run(String[] args) throws IOException, GeneralSecurityException {
+        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend", "tls-keystore"),
+                Set.of("ignore-stdin", "alloc-report"));
+        TlsServerOptions tls = !cli.has("tls-keystore") ? null
+                : TlsServerOptions.builder(BenchTls.serverContext(Path.of(cli.get("tls-keystore", ""))))
+                        .protocols(BenchTls.protocols()).cipherSuites(BenchTls.ciphers()).build();
         AllocProbe probe = cli.has("alloc-report") ? new AllocProbe() : null;
         int port = cli.getInt("port", 0, 0, 65535);
         if (cli.has("backend")) {
@@ -45,8 +56,9 @@ public final class SpindleEchoServer {
         Reactor reactor = Reactors.create();
         reactor.callWhenRunning(() -> {
             try {
-                ListeningPort listening = reactor.listenTcp(
-                        new InetSocketAddress("127.0.0.1", port), remote -> probe == null ? new EchoProtocol() : new ProbedEchoProtocol(probe));
+                ProtocolFactory echo = remote -> probe == null ? new EchoProtocol() : new ProbedEchoProtocol(probe);
+                InetSocketAddress bind = new InetSocketAddress("127.0.0.1", port);
+                ListeningPort listening = tls == null ? reactor.listenTcp(bind, echo) : reactor.listenTls(bind, echo, tls);
                 System.out.println("LISTENING " + ((InetSocketAddress) listening.localAddress()).getPort());
                 System.out.flush();
             } catch (RuntimeException e) {

@@ -20,13 +20,17 @@ final class CommandLine {
     static final String PORT = "--port";
     static final String HOST = "--host";
     static final String UNIX = "--unix";
+    static final String TLS = "--tls";
+    static final String TLS_KEYSTORE = "--tls-keystore";
+    /** Options that take no value. */
+    private static final Set<String> FLAGS = Set.of(TLS);
 
     static final String DEFAULT_HOST = "127.0.0.1";
 
     private static final List<String> COMMANDS = List.of(INFO, ECHO, HELP);
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             INFO, Set.of(BACKEND),
-            ECHO, Set.of(BACKEND, PORT, HOST, UNIX),
+            ECHO, Set.of(BACKEND, PORT, HOST, UNIX, TLS, TLS_KEYSTORE),
             HELP, Set.of());
 
     private final String command;
@@ -55,11 +59,17 @@ final class CommandLine {
             } else if (arg.startsWith("-") && arg.length() > 1) {
                 int eq = arg.indexOf('=');
                 String name = eq < 0 ? arg : arg.substring(0, eq);
-                if (!name.equals(BACKEND) && !name.equals(PORT) && !name.equals(HOST) && !name.equals(UNIX)) {
+                if (!name.equals(BACKEND) && !name.equals(PORT) && !name.equals(HOST) && !name.equals(UNIX)
+                        && !name.equals(TLS_KEYSTORE) && !FLAGS.contains(name)) {
                     throw new UsageException("unknown option '" + name + "'");
                 }
                 String value;
-                if (eq >= 0) {
+                if (FLAGS.contains(name)) {
+                    if (eq >= 0) {
+                        throw new UsageException("option " + name + " takes no value");
+                    }
+                    value = "";
+                } else if (eq >= 0) {
                     value = arg.substring(eq + 1);
                 } else if (i + 1 < args.length) {
                     value = args[++i];
@@ -100,6 +110,9 @@ final class CommandLine {
             line.port();
             if (line.host().isBlank()) {
                 throw new UsageException(HOST + " must not be blank");
+            }
+            if (options.containsKey(TLS_KEYSTORE) && !line.tls()) {
+                throw new UsageException(TLS_KEYSTORE + " needs " + TLS);
             }
         }
         String backend = options.get(BACKEND);
@@ -160,6 +173,24 @@ final class CommandLine {
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException(UNIX + " is not a valid path: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether {@code --tls} was given.
+     *
+     * @return true for TLS
+     */
+    boolean tls() {
+        return options.containsKey(TLS);
+    }
+
+    /**
+     * The path of {@code --tls-keystore}, or null for the default.
+     *
+     * @return the path or null
+     */
+    @Nullable String tlsKeyStore() {
+        return options.get(TLS_KEYSTORE);
     }
 
     /**

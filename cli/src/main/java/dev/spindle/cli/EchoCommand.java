@@ -5,6 +5,8 @@ import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.UnixAddress;
 import dev.spindle.reactor.UnixListenOptions;
+import dev.spindle.reactor.Tls;
+import dev.spindle.reactor.TlsServerOptions;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -51,6 +53,8 @@ final class EchoCommand {
     private final PrintStream err;
     private final @Nullable Observer observer;
     private final CountDownLatch finished = new CountDownLatch(1);
+    // set before run(): serve TLS with these options instead of plain TCP
+    private @Nullable TlsServerOptions tls;
 
     // written by shutdown() on any thread, read on the reactor thread
     private volatile boolean stopRequested;
@@ -64,6 +68,17 @@ final class EchoCommand {
         this.out = out;
         this.err = err;
         this.observer = observer;
+    }
+
+    /**
+     * Serves TLS instead of plain TCP. Call before {@link #run()}.
+     *
+     * @param options the server's TLS options
+     * @return this command
+     */
+    EchoCommand tls(TlsServerOptions options) {
+        this.tls = options;
+        return this;
     }
 
     /**
@@ -126,9 +141,14 @@ final class EchoCommand {
         }
         ListeningPort port;
         try {
-            port = bindAddress instanceof UnixAddress
-                    ? reactor.listenUnix((UnixAddress) bindAddress, remote -> new EchoProtocol(), UNIX_OPTIONS)
-                    : reactor.listenTcp((InetSocketAddress) bindAddress, remote -> new EchoProtocol());
+            TlsServerOptions t = tls;
+            if (bindAddress instanceof UnixAddress) {
+                port = reactor.listenUnix((UnixAddress) bindAddress,
+                        t == null ? remote -> new EchoProtocol() : Tls.server(t, remote -> new EchoProtocol()), UNIX_OPTIONS);
+            } else {
+                port = t == null ? reactor.listenTcp((InetSocketAddress) bindAddress, remote -> new EchoProtocol())
+                        : reactor.listenTls((InetSocketAddress) bindAddress, remote -> new EchoProtocol(), t);
+            }
         } catch (RuntimeException e) {
             listenFailed = true;
             err.println("spindle: cannot listen on " + describe(bindAddress) + ": " + e.getMessage());
@@ -140,7 +160,7 @@ final class EchoCommand {
             return;
         }
         InetSocketAddress bound = (InetSocketAddress) port.localAddress();
-        out.println("listening on " + format(bound) + " (backend " + reactor.backendName() + ")");
+        out.println("listening on " + format(bound) + " (backend " + reactor.backendName() + (tls == null ? "" : ", TLS") + ")");
         out.flush();
         Observer o = observer;
         if (o != null) {
@@ -150,7 +170,8 @@ final class EchoCommand {
 
     /** Stopping the reactor closes the port, which removes the socket file. */
     private void listeningUnix(java.nio.file.Path path) {
-        out.println("listening on " + describe(bindAddress) + " (backend " + reactor.backendName() + ")");
+        out.println("listening on " + describe(bindAddress) + " (backend " + reactor.backendName()
+                + (tls == null ? "" : ", TLS") + ")");
         out.flush();
         Observer o = observer;
         if (o != null) {

@@ -4,8 +4,11 @@ import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
 import dev.spindle.reactor.quick.Reactors;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +37,9 @@ public final class Spindle {
             "       [--host ADDRESS]   address to listen on (default " + CommandLine.DEFAULT_HOST + ")",
             "  echo --unix PATH        run it on a UNIX-domain socket file instead (removed on stop;",
             "                          a stale one left by a killed server is replaced)",
+            "  echo ... [--tls]        serve TLS 1.3/1.2 with a self-signed certificate made on first use",
+            "       [--tls-keystore P] its PKCS#12 file (default ~/.spindle/echo-tls.p12, password "
+                    + EchoTls.PASSWORD + ")",
             "  help                    show this text",
             "",
             "options:",
@@ -134,6 +140,9 @@ public final class Spindle {
         }
         EchoCommand echo = new EchoCommand(reactor, unix != null ? dev.spindle.reactor.UnixAddress.path(unix) : bindAddress,
                 out, err, echoObserver);
+        if (line.tls() && !useTls(echo, line)) {
+            return FAILED;
+        }
         Thread hook = null;
         if (installShutdownHook) {
             hook = new Thread(() -> stopOnShutdown(echo), "spindle-echo-shutdown");
@@ -148,6 +157,24 @@ public final class Spindle {
             }
         }
         return code;
+    }
+
+    private boolean useTls(EchoCommand echo, CommandLine line) {
+        String path = line.tlsKeyStore();
+        Path keyStore = path == null ? EchoTls.defaultKeyStore() : Path.of(path);
+        EchoTls tls;
+        try {
+            tls = EchoTls.loadOrCreate(keyStore, line.host());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            err.println("spindle: cannot use the TLS key store " + keyStore + ": " + e.getMessage());
+            err.flush();
+            return false;
+        }
+        out.println("TLS certificate " + (tls.created() ? "created in " : "loaded from ") + tls.keyStorePath()
+                + " (PKCS#12, password " + EchoTls.PASSWORD + ")");
+        out.println("TLS certificate SHA-256 fingerprint: " + tls.fingerprint());
+        echo.tls(tls.serverOptions());
+        return true;
     }
 
     private void stopOnShutdown(EchoCommand echo) {

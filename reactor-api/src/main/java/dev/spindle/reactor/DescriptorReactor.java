@@ -1,8 +1,10 @@
 package dev.spindle.reactor;
 
+import dev.spindle.reactor.internal.TlsConnectAttempt;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The descriptor facet: readiness registration for handles the backend creates, and TCP.
@@ -167,6 +169,86 @@ public interface DescriptorReactor {
     // (end of name resolution section)
 
     // ==== TLS (issue 3): add members for this area directly below this line ====
+
+    /**
+     * Connects to a TLS server over TCP with default TCP options; see
+     * {@link #connectTls(String, int, Protocol, TlsClientOptions, ConnectOptions)}.
+     *
+     * @param host a host name (verified against the server's certificate and sent as SNI unless
+     *     {@code tls} says otherwise) or an address literal
+     * @param port 1..65535
+     * @param protocol the application protocol; it sees plaintext
+     * @param tls the TLS options, e.g. {@link TlsClientOptions#defaults()}
+     * @return the attempt
+     */
+    default ConnectAttempt connectTls(String host, int port, Protocol protocol, TlsClientOptions tls) {
+        return connectTls(host, port, protocol, tls, ConnectOptions.defaults());
+    }
+
+    /**
+     * Connects to a TLS server over TCP: {@link #connectTcp} with a {@link Tls#client TLS layer}
+     * as its protocol. The protocol gets {@code connectionMade} with a {@link TlsTransport} only
+     * after the handshake completed; then the attempt's stage completes with that transport. If
+     * the TCP connection fails the stage fails as for {@code connectTcp}
+     * ({@link ConnectionFailedException}, {@link ConnectTimeoutException}); if the handshake fails
+     * it fails with a {@link TlsHandshakeException} whose {@link TlsHandshakeException#reason()}
+     * says why (untrusted certificate, host name mismatch, expired certificate, client
+     * certificate required, alert, timeout, closed, not TLS), and the protocol is never called.
+     * {@link ConnectOptions#timeout()} bounds the TCP part, {@link TlsClientOptions#handshakeTimeout()}
+     * the handshake. {@link ConnectAttempt#cancel()} works in both parts.
+     *
+     * <p>With TLS 1.3 the client's handshake ends before the server has checked a client
+     * certificate: a server that then rejects it ends the connection with an alert, which the
+     * protocol sees as {@code connectionLost} with a {@link ConnectionLostException} naming the
+     * alert.
+     *
+     * @param host a host name or an address literal
+     * @param port 1..65535
+     * @param protocol the application protocol
+     * @param tls the TLS options
+     * @param options the TCP options
+     * @return the attempt
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    default ConnectAttempt connectTls(String host, int port, Protocol protocol, TlsClientOptions tls, ConnectOptions options) {
+        return TlsConnectAttempt.start(this, host, port, protocol, tls, options);
+    }
+
+    /**
+     * Listens for TLS connections over TCP with default listen options; see
+     * {@link #listenTls(InetSocketAddress, ProtocolFactory, TlsServerOptions, ListenOptions)}.
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param factory builds the application protocol of each connection after its handshake
+     * @param tls the server's TLS options (key material, client authentication)
+     * @return the listening port
+     */
+    default ListeningPort listenTls(InetSocketAddress bindAddress, ProtocolFactory factory, TlsServerOptions tls) {
+        return listenTls(bindAddress, factory, tls, ListenOptions.defaults());
+    }
+
+    /**
+     * Listens for TLS connections over TCP: {@link #listenTcp} with {@link Tls#server}. Each
+     * accepted connection runs the TLS handshake first; only when it completed is
+     * {@code factory} asked for a protocol, which then gets {@code connectionMade} with a
+     * {@link TlsTransport}. A failed handshake (including a client without a required
+     * certificate, and the handshake timeout) never builds a protocol: it is logged at debug
+     * level, given to {@link TlsServerOptions#handshakeFailureListener()}, and the connection is
+     * closed (with an alert where TLS has one).
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param factory builds the application protocol of each connection, or refuses it with null
+     * @param tls the server's TLS options
+     * @param options backlog and socket options
+     * @return the listening port
+     * @throws CannotListenException if the address cannot be bound
+     */
+    default ListeningPort listenTls(InetSocketAddress bindAddress, ProtocolFactory factory, TlsServerOptions tls,
+            ListenOptions options) {
+        Objects.requireNonNull(factory, "factory must not be null");
+        Objects.requireNonNull(tls, "tls must not be null");
+        return listenTcp(bindAddress, Tls.server(tls, factory), options);
+    }
     // (end of tls section)
 
     // ==== UDP (issue 3): add members for this area directly below this line ====
