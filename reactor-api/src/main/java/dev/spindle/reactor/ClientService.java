@@ -408,71 +408,44 @@ public final class ClientService<P extends Protocol> {
                 w.stage.complete(p);
             }
         } else if (state == State.DISCONNECTING || state == State.RESTARTING) {
-            // Not reachable through Attempt (a cancelled attempt reports failure), kept for safety.
+            // stop() was handled between the attempt's success and this report (called from
+            // prepareConnection, say): the connection is closing; its loss ends the stop.
             a.close();
         } else {
             stray("connection made", a);
         }
     }
 
-    private void onFailed(Attempt a, Throwable cause) {
+    /**
+     * The attempt ended: it failed before being made ({@code wasMade} false, {@code cause} set),
+     * or the connection it made was lost.
+     */
+    private void onEnded(Attempt a, boolean wasMade, @Nullable Throwable cause) {
         if (a != current) {
-            stray("attempt failed (" + cause + ")", a);
+            stray(wasMade ? "connection lost" : "attempt failed (" + cause + ")", a);
             return;
         }
-        switch (state) {
-            case CONNECTING:
-                current = null;
-                failedAttempts++;
-                setState(State.WAITING);
-                Duration delay = scheduleRetry();
-                if (LOG.isInfoEnabled()) {
-                    LOG.info("{}: attempt {} to {} failed ({}); next attempt in {}", name, failedAttempts, endpoint,
-                            cause.toString(), delay);
-                }
-                countDownWaiters(cause);
-                break;
-            case DISCONNECTING:
-                current = null;
-                becomeStopped();
-                break;
-            case RESTARTING:
-                current = null;
-                restartNow();
-                break;
-            default:
-                stray("attempt failed (" + cause + ")", a);
-                break;
-        }
-    }
-
-    private void onLost(Attempt a, @Nullable Throwable cause) {
-        if (a != current) {
-            stray("connection lost", a);
-            return;
-        }
-        switch (state) {
-            case CONNECTED:
-                current = null;
-                failedAttempts++;
-                setState(State.WAITING);
-                Duration delay = scheduleRetry();
-                if (LOG.isInfoEnabled()) {
-                    LOG.info("{}: connection to {} lost ({}); next attempt in {}", name, endpoint,
-                            cause == null ? "closed" : cause.toString(), delay);
-                }
-                break;
-            case DISCONNECTING:
-                current = null;
-                becomeStopped();
-                break;
-            case RESTARTING:
-                current = null;
-                restartNow();
-                break;
-            default:
-                stray("connection lost", a);
-                break;
+        if (state == (wasMade ? State.CONNECTED : State.CONNECTING)) {
+            current = null;
+            failedAttempts++;
+            setState(State.WAITING);
+            Duration delay = scheduleRetry();
+            if (LOG.isInfoEnabled()) {
+                LOG.info("{}: {} {} ({}); attempt {} in {}", name, wasMade ? "connection lost to" : "attempt failed to",
+                        endpoint, cause == null ? "closed" : cause.toString(), failedAttempts + 1, delay);
+            }
+            if (!wasMade) {
+                // CS-4: after the retry is scheduled. CS-5: a lost connection does not count.
+                countDownWaiters(Objects.requireNonNull(cause, "the failure of an attempt"));
+            }
+        } else if (state == State.DISCONNECTING) {
+            current = null;
+            becomeStopped();
+        } else if (state == State.RESTARTING) {
+            current = null;
+            restartNow();
+        } else {
+            stray(wasMade ? "connection lost" : "attempt failed (" + cause + ")", a);
         }
     }
 
@@ -695,7 +668,7 @@ public final class ClientService<P extends Protocol> {
                 c = Objects.requireNonNull(endpoint.connect(forwarder), "the endpoint returned no attempt");
             } catch (RuntimeException e) {
                 phase = Phase.ENDED;
-                feed(() -> onFailed(this, e));
+                feed(() -> onEnded(this, false, e));
                 return;
             }
             connecting = c;
@@ -715,27 +688,34 @@ public final class ClientService<P extends Protocol> {
             }
             connecting = null;
             if (f != null || t == null) {
+                Throwable cause = f != null ? unwrap(f)
+                        : new ConnectionFailedException("connect to " + endpoint + " completed without a transport", null);
                 Transport made = forwarder.transport;
                 if (made != null && made.isOpen()) {
                     // An endpoint that called connectionMade and then failed: not ours to keep.
                     transport = made;
-                    failAndClose(f == null ? new ConnectionFailedException("connect to " + endpoint
-                            + " completed without a transport", null) : unwrap(f));
+                    failAndClose(cause);
                     return;
                 }
                 phase = Phase.ENDED;
-                Throwable cause = f == null ? new ConnectionFailedException("connect to " + endpoint
-                        + " completed without a transport", null) : unwrap(f);
-                feed(() -> onFailed(this, cause));
+                feed(() -> onEnded(this, false, cause));
                 return;
             }
             transport = t;
             Throwable refused = forwarder.refusal;
-            if (refused != null) {
+            if (forwarder.transport == null) {
+                // Against the ConnectAttempt contract: no connectionMade came, so no
+                // connectionLost will either. Drop the connection and fail now.
+                phase = Phase.ENDED;
+                t.abort();
+                Throwable cause = new ConnectionFailedException("endpoint " + endpoint
+                        + " completed its attempt without calling connectionMade", null);
+                feed(() -> onEnded(this, false, cause));
+            } else if (refused != null) {
                 failAndClose(refused);
             } else if (cancelled) {
                 failAndClose(new CancellationException(name + " stopped while connecting to " + endpoint));
-            } else if (forwarder.lost || !t.isOpen() || forwarder.application == null) {
+            } else if (forwarder.lost || !t.isOpen()) {
                 failAndClose(new ConnectionLostException("connection to " + endpoint
                         + " closed before the attempt completed", forwarder.lostCause));
             } else {
@@ -756,6 +736,10 @@ public final class ClientService<P extends Protocol> {
             } catch (RuntimeException e) {
                 LOG.debug("{}: prepareConnection threw", name, e);
                 failAndClose(e);
+                return;
+            }
+            if (phase != Phase.PREPARING) {
+                // The hook stopped the service or closed the connection: that has been handled.
                 return;
             }
             if (s == null) {
@@ -796,7 +780,7 @@ public final class ClientService<P extends Protocol> {
         private void reportClosedFailure() {
             phase = Phase.ENDED;
             Throwable cause = Objects.requireNonNull(pendingFailure, "the failure to report");
-            feed(() -> onFailed(this, cause));
+            feed(() -> onEnded(this, false, cause));
         }
 
         /** From the forwarder, after the application protocol was told. */
@@ -810,14 +794,14 @@ public final class ClientService<P extends Protocol> {
                     phase = Phase.ENDED;
                     Throwable failure = new ConnectionLostException("connection to " + endpoint
                             + " lost while prepareConnection was pending", cause);
-                    feed(() -> onFailed(this, failure));
+                    feed(() -> onEnded(this, false, failure));
                     break;
                 case CLOSING:
                     reportClosedFailure();
                     break;
                 case ESTABLISHED:
                     phase = Phase.ENDED;
-                    feed(() -> onLost(this, cause));
+                    feed(() -> onEnded(this, true, cause));
                     break;
                 default:
                     break;

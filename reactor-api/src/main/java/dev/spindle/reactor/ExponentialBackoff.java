@@ -13,7 +13,7 @@ import java.util.function.DoubleSupplier;
  * For the n-th consecutive failure (n ≥ 1), with {@code initialDelay} = d, {@code factor} = f,
  * {@code maxDelay} = M and u a random number in [0, 1] drawn once per call:
  * <pre>
- *   cap(n)   = min(M, d × f<sup>n−1</sup>)
+ *   cap(n)   = min(M, d × f^(n−1))
  *   delay(n) = u × cap(n)                  (Jitter.FULL, the default)
  *            = cap(n) / 2 + u × cap(n) / 2 (Jitter.EQUAL)
  *            = cap(n)                      (Jitter.NONE)

@@ -165,25 +165,11 @@ class ClientEndpointFailoverTest {
     @DisplayName("a node whose connect throws counts as failed; a node that connects after the attempt was cancelled is aborted")
     void throwingNodeAndLateNode() {
         IllegalStateException boom = new IllegalStateException("node unusable");
-        List<ConnectAttempt> inner = new ArrayList<>();
         ClientEndpoint throwing = p -> {
             throw boom;
         };
-        ClientEndpoint deaf = p -> {
-            ConnectAttempt a = nodes.get(1).connect(p);
-            inner.add(a);
-            return new ConnectAttempt() {
-                @Override
-                public CompletionStage<Transport> result() {
-                    return a.result();
-                }
-
-                @Override
-                public boolean cancel() {
-                    return false;
-                }
-            };
-        };
+        ClientServiceFixture.RecordingEndpoint deaf = new ClientServiceFixture.RecordingEndpoint(nodes.get(1));
+        deaf.cancelMode = ClientServiceFixture.RecordingEndpoint.CancelMode.IGNORE;
         ClientEndpoint e = ClientEndpoint.failover(Arrays.asList(throwing, deaf), FailoverOrder.IN_ORDER);
         ConnectAttempt a = e.connect(protocol);
         assertEquals(List.of(1002), ports(), "the throwing node was skipped");

@@ -199,6 +199,22 @@ class ClientServiceDecisionsTest extends ClientServiceFixture {
         assertEquals(List.of("WAITING, 1 call"), seen);
     }
 
+    @Test
+    @DisplayName("an endpoint that completes without calling the service's protocol (against the contract) makes a failed attempt; its connection is aborted")
+    void endpointBreakingTheContractIsAFailedAttempt() {
+        App stranger = new App("stranger");
+        ClientEndpoint broken = protocol -> reactor.connectTcp("127.0.0.1", 1883, stranger);
+        ClientService<App> s = ClientService.builder(reactor, broken, factory).retryPolicy(policy).build();
+        s.start();
+        CompletionStage<App> waiter = s.whenConnected(1);
+        MemoryTransport t = succeed();
+        assertFalse(t.isOpen());
+        assertTrue(failure(waiter).getMessage().contains("without calling connectionMade"), failure(waiter).getMessage());
+        assertEquals(State.WAITING, s.state());
+        assertEquals(List.of(), built);
+        value(s.stop());
+    }
+
     // ------------------------------------------------------------------ CS-22: the failure count
 
     @Test
@@ -281,6 +297,27 @@ class ClientServiceDecisionsTest extends ClientServiceFixture {
         assertEquals(2, connects());
         succeed();
         assertEquals(State.CONNECTED, s.state());
+    }
+
+    @Test
+    @DisplayName("CS-23: stop() from inside prepareConnection: the connection made is closed and the service stops")
+    void cs23_stopFromPrepareConnection() {
+        AtomicReference<CompletionStage<Void>> stopped = new AtomicReference<>();
+        AtomicReference<ClientService<App>> self = new AtomicReference<>();
+        ClientService<App> s = service(b -> b.prepareConnection(p -> {
+            stopped.set(self.get().stop());
+            return null;
+        }));
+        self.set(s);
+        s.start();
+        CompletionStage<App> waiter = s.whenConnected();
+        MemoryTransport t = succeed();
+        assertFalse(t.isOpen(), "closed by the stop");
+        assertEquals(List.of("made", "lost"), built.get(0).events);
+        value(stopped.get());
+        cancelled(waiter);
+        assertEquals(State.STOPPED, s.state());
+        assertEquals(List.of(), policyCalls);
     }
 
     // ------------------------------------------------------------------ retry timing
