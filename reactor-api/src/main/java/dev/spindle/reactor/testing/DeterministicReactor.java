@@ -396,6 +396,7 @@ public final class DeterministicReactor extends AbstractReactor {
     protected void poll(long timeoutNanos) {
         lastPollTimeout = timeoutNanos;
         int dispatched = 0;
+        dispatched += pollUdp(); // UDP (issue 3)
         if (!readers.isEmpty()) {
             for (MemoryPipe.End d : readers.toArray(new MemoryPipe.End[0])) {
                 if (loopExiting()) {
@@ -798,6 +799,25 @@ public final class DeterministicReactor extends AbstractReactor {
      */
     public List<MemoryDatagramTransport> udpEndpoints() {
         return Collections.unmodifiableList(new ArrayList<>(udpEndpoints));
+    }
+
+    /** Reports the readiness of UDP endpoints, as fixed at the start of this pass. */
+    private int pollUdp() {
+        if (udpEndpoints.isEmpty()) {
+            return 0;
+        }
+        MemoryDatagramTransport[] all = udpEndpointList();
+        for (MemoryDatagramTransport t : all) {
+            t.beginPoll();
+        }
+        int dispatched = 0;
+        for (MemoryDatagramTransport t : all) {
+            if (loopExiting()) {
+                break;
+            }
+            dispatched += t.dispatchReady();
+        }
+        return dispatched;
     }
 
     /** The endpoints a datagram may be routed to: a snapshot, since delivery may bind more. */

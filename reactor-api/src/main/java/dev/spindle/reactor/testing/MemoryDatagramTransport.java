@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * over an in-memory network:
  * <ul>
  *   <li>A datagram sent to the address of another open endpoint of the same reactor arrives
- *       there, delivered in the next loop pass ({@link DeterministicReactor#runPending()}).
+ *       there, delivered in the next loop pass ({@link DeterministicReactor#runPending()}), when
+ *       the reactor polls, as a real one would. Readiness is reported by the poll at the start
+ *       of each pass: a datagram that arrives during a pass waits for the next one.
  *       An endpoint bound to a wildcard address takes datagrams for its port sent to a
  *       loopback address. A datagram to a multicast group arrives at every endpoint on that
  *       port that joined the group (honouring a source filter); one to a broadcast address, with
@@ -54,13 +56,15 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
     private final ArrayDeque<Datagram> inbox = new ArrayDeque<>();
     private final List<Datagram> sent = new ArrayList<>();
     private final List<Membership> memberships = new ArrayList<>();
-    private final Runnable pump = this::pump;
     private boolean readInterest;
     private boolean writeInterest;
     private boolean full;
-    private boolean pumpQueued;
+    private boolean wakeQueued;
     private boolean socketOpen = true;
     private boolean icmpPending;
+    // What the poll at the start of this pass saw: later arrivals wait for the next pass.
+    private int visible;
+    private boolean icmpVisible;
     private long inboxDrops;
 
     MemoryDatagramTransport(DeterministicReactor owner, DatagramProtocol protocol, UdpOptions options,
@@ -117,8 +121,8 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
     public void sendBufferFull(boolean refuse) {
         owner.checkLoop("sendBufferFull");
         full = refuse;
-        if (!refuse) {
-            schedulePump();
+        if (!refuse && writeInterest) {
+            wake();
         }
     }
 
@@ -186,7 +190,9 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
             return;
         }
         inbox.addLast(new Datagram(data, sender));
-        schedulePump();
+        if (readInterest) {
+            wake();
+        }
     }
 
     private InetSocketAddress senderAddress() {
@@ -209,39 +215,56 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
         }
     }
 
-    /** Readiness is reported from a loop task, so a datagram sent in one pass arrives in the next. */
-    private void schedulePump() {
-        if (pumpQueued || !socketOpen) {
+    /**
+     * Wakes the loop as the kernel wakes a poller: a no-op task, so that the next pass polls
+     * at once (and {@link DeterministicReactor#runUntilIdle()} does not stop before it).
+     */
+    private void wake() {
+        if (wakeQueued || !socketOpen) {
             return;
         }
-        pumpQueued = true;
-        if (!owner.tryExecute(pump)) {
-            pumpQueued = false;
-            throw new IllegalStateException("the reactor's task queue is full; cannot report datagram readiness");
+        wakeQueued = true;
+        if (!owner.tryExecute(NO_OP)) {
+            wakeQueued = false;
         }
     }
 
-    private void pump() {
-        pumpQueued = false;
-        if (socketOpen && readInterest && (!inbox.isEmpty() || icmpPending)) {
+    private static final Runnable NO_OP = () -> { };
+
+    /** Start of a pass, before any dispatch: fixes what this pass may see. */
+    void beginPoll() {
+        wakeQueued = false;
+        visible = inbox.size();
+        icmpVisible = icmpPending;
+    }
+
+    /** Reports readiness as {@link DeterministicReactor}'s poll does; returns the dispatches. */
+    int dispatchReady() {
+        int n = 0;
+        if (socketOpen && readInterest && (visible > 0 || icmpVisible)) {
+            n++;
             onReadable();
         }
         if (socketOpen && writeInterest && !full) {
+            n++;
             onWritable();
         }
-        if (socketOpen && (readInterest && !inbox.isEmpty() || writeInterest && !full)) {
-            schedulePump();
-        }
+        return n;
     }
 
     // ------------------------------------------------------------------ backend hooks
 
     @Override
     protected @Nullable SocketAddress receiveInto(ByteBuffer dst) throws PortUnreachableException {
-        if (icmpPending) {
+        if (icmpVisible && icmpPending) {
             icmpPending = false;
+            icmpVisible = false;
             throw new PortUnreachableException("ICMP port unreachable (simulated)");
         }
+        if (visible == 0) {
+            return null;
+        }
+        visible--;
         Datagram d = inbox.pollFirst();
         if (d == null) {
             return null;
@@ -278,7 +301,9 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
             sent.add(new Datagram(data, target));
             if (isConnected() && target.getAddress().isLoopbackAddress()) {
                 icmpPending = true;
-                schedulePump();
+                if (readInterest) {
+                    wake();
+                }
             }
         }
         return data.length;
@@ -311,23 +336,21 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
     protected void closeNow() {
         socketOpen = false;
         inbox.clear();
+        visible = 0;
         memberships.clear();
     }
 
     @Override
     protected void interestRead(boolean on) {
         readInterest = on;
-        if (on) {
-            schedulePump();
+        if (on && (!inbox.isEmpty() || icmpPending)) {
+            wake();
         }
     }
 
     @Override
     protected void interestWrite(boolean on) {
         writeInterest = on;
-        if (on) {
-            schedulePump();
-        }
     }
 
     @Override
