@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class DatagramRefusedException extends ReactorException {
     private static final long serialVersionUID = 1L;
 
+    /** The connected peer. */
     private final @Nullable SocketAddress peer;
 
     /**

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 public final class DatagramSendException extends ReactorException {
     private static final long serialVersionUID = 1L;
 
+    /** The destination. */
     private final @Nullable SocketAddress target;
 
     /**

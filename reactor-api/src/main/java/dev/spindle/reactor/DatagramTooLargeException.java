@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
 public final class DatagramTooLargeException extends ReactorException {
     private static final long serialVersionUID = 1L;
 
+    /** The sender (receive) or destination (send). */
     private final @Nullable SocketAddress peer;
+    /** The limit exceeded, in bytes. */
     private final int limit;
+    /** The datagram's length, or -1 if unknown. */
     private final int size;
 
     /**
