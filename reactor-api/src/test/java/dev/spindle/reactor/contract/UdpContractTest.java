@@ -532,9 +532,7 @@ public abstract class UdpContractTest extends ReactorContractSupport {
         h.reactor().stop();
         h.awaitState(ReactorState.STOPPED);
         assertNull(ReactorHarness.await(p.stoppedStage()));
-        assertEquals(1, p.stoppedCalls());
-        assertFalse(t.isOpen());
-        assertPortFree(address);
+        assertClosedOnce(p, t, address);
     }
 
     @Test
@@ -547,6 +545,11 @@ public abstract class UdpContractTest extends ReactorContractSupport {
         h.terminate();
         assertTrue(p.stoppedStage().isDone(), "stopped before terminate() returns");
         assertNotNull(p.stoppedStage().join());
+        assertClosedOnce(p, t, address);
+    }
+
+    private static void assertClosedOnce(RecordingDatagramProtocol p, DatagramTransport t, InetSocketAddress address)
+            throws IOException {
         assertEquals(1, p.stoppedCalls());
         assertFalse(t.isOpen());
         assertPortFree(address);
