@@ -287,6 +287,7 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
                 dequeue(len);
                 dropped++;
                 attempts = 0;
+                sent++;
                 report(new DatagramSendException(sendFailure(q.target, e), q.target, e));
                 continue;
             }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *       receive (reported readable in the next pass) or send fails once with
  *       {@link java.net.PortUnreachableException}, which the transport reports as a
  *       {@link dev.spindle.reactor.DatagramRefusedException}. The datagram is recorded too.</li>
+ *   <li>Without {@link UdpOptions#broadcast()}, a send to an IPv4 address ending in
+ *       {@code .255} (the fake's notion of a broadcast address) is refused as Linux refuses it
+ *       (EACCES): {@code send} throws {@link dev.spindle.reactor.DatagramSendException}, or a
+ *       queued datagram is dropped and reported.</li>
  *   <li>Each endpoint holds at most {@value #INBOX_CAPACITY} datagrams not yet read; more are
  *       dropped, as a full kernel receive buffer drops them.</li>
  * </ul>
@@ -275,11 +280,15 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
     }
 
     @Override
-    protected int sendTo(ByteBuffer src, InetSocketAddress target) throws PortUnreachableException {
+    protected int sendTo(ByteBuffer src, InetSocketAddress target) throws SocketException {
         if (icmpPending) {
             // As the kernel does: a pending error fails the next send, which sends nothing.
             icmpPending = false;
             throw new PortUnreachableException("ICMP port unreachable (simulated)");
+        }
+        if (!options().broadcast() && isBroadcast(target.getAddress())) {
+            // What Linux says (EACCES) for a broadcast destination without SO_BROADCAST.
+            throw new SocketException("Permission denied");
         }
         if (full) {
             return 0;
@@ -307,6 +316,12 @@ public final class MemoryDatagramTransport extends AbstractDatagramTransport {
             }
         }
         return data.length;
+    }
+
+    /** The fake's notion of a broadcast address: an IPv4 address whose last byte is 255. */
+    private static boolean isBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && b[3] == (byte) 255;
     }
 
     @Override

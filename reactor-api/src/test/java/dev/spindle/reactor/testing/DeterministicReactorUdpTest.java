@@ -182,6 +182,31 @@ class DeterministicReactorUdpTest {
     }
 
     @Test
+    @DisplayName("a queued datagram the OS refuses when flushed (broadcast without the option) is dropped and reported as DatagramSendException; the rest of the queue goes on")
+    void queuedDatagramRefusedAtFlushIsReported() throws UnknownHostException {
+        RecordingDatagramProtocol sender = new RecordingDatagramProtocol();
+        RecordingDatagramProtocol receiver = new RecordingDatagramProtocol();
+        MemoryDatagramTransport s = bind(sender);
+        MemoryDatagramTransport r = bind(receiver);
+        InetSocketAddress broadcast = new InetSocketAddress(InetAddress.getByName("127.255.255.255"), r.port());
+        DatagramSendException now = assertThrows(DatagramSendException.class, () -> s.send(bytes("x"), broadcast));
+        assertTrue(String.valueOf(now.getMessage()).contains("UdpOptions.broadcast(true)"), now.getMessage());
+        assertNotNull(now.getCause());
+
+        s.sendBufferFull(true);
+        assertTrue(s.send(bytes("first"), r.localAddress()));
+        assertTrue(s.send(bytes("refused later"), broadcast), "queued behind the first, not tried yet");
+        assertTrue(s.send(bytes("fine"), r.localAddress()));
+        s.sendBufferFull(false);
+        reactor.runUntilIdle();
+        assertEquals(List.of("first", "fine"), texts(receiver));
+        DatagramSendException later = assertInstanceOf(DatagramSendException.class, sender.nextError());
+        assertEquals(broadcast, later.target());
+        assertEquals(1, s.droppedDatagrams());
+        assertEquals(List.of("started", "writable=false", "error:DatagramSendException", "writable=true"), sender.events());
+    }
+
+    @Test
     @DisplayName("close() drops queued datagrams (counted), stops once with null; a closed transport refuses calls")
     void closeDropsTheQueue() {
         RecordingDatagramProtocol p = new RecordingDatagramProtocol();
