@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,18 +62,11 @@ class ReadmeExampleTest {
 
     @Test
     void udpPingGetsItsEchoAndStopsTheReactor() {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(received, true, StandardCharsets.UTF_8);
-        Reactor reactor = Reactors.create();
-        reactor.callWhenRunning(() -> {
+        String printed = printedByUdpPing(reactor -> {
             DatagramTransport server = UdpEchoServer.listen(reactor, 0);
-            InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-            reactor.listenUdp(new InetSocketAddress("127.0.0.1", 0), new UdpPing(at, out));
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
         });
-        reactor.run(); // UdpPing stops the reactor when it has its answer
-
-        assertEquals("ping\n", received.toString(StandardCharsets.UTF_8));
-        assertEquals(ReactorState.STOPPED, reactor.state());
+        assertEquals("ping\n", printed);
     }
 
     @Test
@@ -81,14 +75,21 @@ class ReadmeExampleTest {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             closed = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
         }
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(received, true, StandardCharsets.UTF_8);
-        Reactor reactor = Reactors.create();
         InetSocketAddress target = closed;
-        reactor.callWhenRunning(() -> reactor.listenUdp(new InetSocketAddress("127.0.0.1", 0), new UdpPing(target, out)));
-        reactor.run(); // an ICMP port-unreachable answer arrives as a DatagramRefusedException
+        // An ICMP port-unreachable answer arrives as a DatagramRefusedException.
+        assertEquals("nobody listens on " + closed + "\n", printedByUdpPing(reactor -> target));
+    }
 
-        assertEquals("nobody listens on " + closed + "\n", received.toString(StandardCharsets.UTF_8));
+    /** Runs a UdpPing against the server {@code setup} names (on the loop) until it stops the reactor. */
+    private static String printedByUdpPing(Function<Reactor, InetSocketAddress> setup) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        Reactor reactor = Reactors.create();
+        reactor.callWhenRunning(() -> reactor.listenUdp(new InetSocketAddress("127.0.0.1", 0),
+                new UdpPing(setup.apply(reactor), out)));
+        reactor.run();
+        assertEquals(ReactorState.STOPPED, reactor.state());
+        return printed.toString(StandardCharsets.UTF_8);
     }
 
     @Test
