@@ -4,17 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramRefusedException;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.LoopingCall;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorException;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.Transport;
+import dev.spindle.reactor.UdpOptions;
 import dev.spindle.reactor.quick.Reactors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +61,38 @@ class ReadmeExampleTest {
 
         assertEquals("tick 1\ntick 2\ntick 3\n", received.toString(StandardCharsets.UTF_8));
         assertEquals(ReactorState.STOPPED, reactor.state());
+    }
+
+    @Test
+    void udpPingGetsItsEchoAndStopsTheReactor() {
+        String printed = printedByUdpPing(reactor -> {
+            DatagramTransport server = UdpEchoServer.listen(reactor, 0);
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+        });
+        assertEquals("ping\n", printed);
+    }
+
+    @Test
+    void udpPingToAPortNobodyListensOnIsToldSo() throws IOException {
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            closed = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
+        }
+        InetSocketAddress target = closed;
+        // An ICMP port-unreachable answer arrives as a DatagramRefusedException.
+        assertEquals("nobody listens on " + closed + "\n", printedByUdpPing(reactor -> target));
+    }
+
+    /** Runs a UdpPing against the server {@code setup} names (on the loop) until it stops the reactor. */
+    private static String printedByUdpPing(Function<Reactor, InetSocketAddress> setup) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        Reactor reactor = Reactors.create();
+        reactor.callWhenRunning(() -> reactor.listenUdp(new InetSocketAddress("127.0.0.1", 0),
+                new UdpPing(setup.apply(reactor), out)));
+        reactor.run();
+        assertEquals(ReactorState.STOPPED, reactor.state());
+        return printed.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -181,5 +222,76 @@ final class TickerClient {
         Reactor reactor = Reactors.create();
         reactor.callWhenRunning(() -> connect(reactor, 7000, System.out));
         reactor.run();
+    }
+}
+
+/** Sends every datagram back to where it came from. */
+final class UdpEcho implements DatagramProtocol {
+    private DatagramTransport transport;
+
+    @Override
+    public void started(DatagramTransport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public void datagramReceived(ByteBuffer data, SocketAddress sender) {
+        transport.send(data, sender); // false if dropped: the send queue was full
+    }
+
+    @Override
+    public void errorReceived(ReactorException error) {
+        System.err.println("udp echo: " + error.getMessage()); // e.g. a datagram over maxPacketSize
+    }
+}
+
+final class UdpEchoServer {
+    static DatagramTransport listen(Reactor reactor, int port) {
+        UdpOptions options = UdpOptions.builder().maxPacketSize(1472).build(); // one Ethernet frame
+        return reactor.listenUdp(new InetSocketAddress("127.0.0.1", port), new UdpEcho(), options);
+    }
+
+    public static void main(String[] args) {
+        Reactor reactor = Reactors.create();
+        reactor.callWhenRunning(() -> listen(reactor, 7000));
+        reactor.run();
+    }
+}
+
+/** Sends "ping" to a server, prints the answer (or that nobody listens), then stops the reactor. */
+final class UdpPing implements DatagramProtocol {
+    private final InetSocketAddress server;
+    private final PrintStream out;
+    private DatagramTransport transport;
+
+    UdpPing(InetSocketAddress server, PrintStream out) {
+        this.server = server;
+        this.out = out;
+    }
+
+    @Override
+    public void started(DatagramTransport transport) {
+        this.transport = transport;
+        transport.connect(server); // only the server's datagrams arrive; ICMP errors are reported
+        transport.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void datagramReceived(ByteBuffer data, SocketAddress sender) {
+        out.println(StandardCharsets.UTF_8.decode(data));
+        transport.close();
+    }
+
+    @Override
+    public void errorReceived(ReactorException error) {
+        if (error instanceof DatagramRefusedException) {
+            out.println("nobody listens on " + server);
+            transport.close();
+        }
+    }
+
+    @Override
+    public void stopped(Throwable cause) {
+        transport.reactor().stop();
     }
 }

@@ -252,6 +252,38 @@ public interface DescriptorReactor {
     // (end of tls section)
 
     // ==== UDP (issue 3): add members for this area directly below this line ====
+    /**
+     * Binds a UDP socket with {@link UdpOptions#defaults()} (SPEC NET-5).
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param protocol told of the datagrams that arrive
+     * @return the transport, open and reading
+     * @throws CannotListenException if the address cannot be bound
+     */
+    default DatagramTransport listenUdp(InetSocketAddress bindAddress, DatagramProtocol protocol) {
+        return listenUdp(bindAddress, protocol, UdpOptions.defaults());
+    }
+
+    /**
+     * Binds a UDP socket (SPEC NET-5: Twisted's {@code listenUDP} and, with
+     * {@link UdpOptions#reuseAddress()} and {@link DatagramTransport#joinGroup},
+     * {@code listenMulticast}). The protocol's {@code started} runs inside this call; the
+     * transport reads until it is closed or the reactor stops, which closes it.
+     *
+     * <p>A wildcard address ({@code 0.0.0.0} or {@code ::}) gets the socket family of
+     * {@link UdpOptions#protocolFamily()} if set; a specific address decides the family itself.
+     *
+     * @param bindAddress a resolved address; port 0 picks a free port
+     * @param protocol told of the datagrams that arrive
+     * @param options size limit, broadcast, multicast and buffer options
+     * @return the transport, open and reading (closed already if {@code started} threw)
+     * @throws CannotListenException if the address cannot be bound (in use, not local, family
+     *     not supported) or an option cannot be set
+     * @throws IllegalArgumentException if the address is unresolved
+     * @throws IllegalStateException off the reactor thread or when the reactor is inactive
+     */
+    DatagramTransport listenUdp(InetSocketAddress bindAddress, DatagramProtocol protocol, UdpOptions options);
+
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====

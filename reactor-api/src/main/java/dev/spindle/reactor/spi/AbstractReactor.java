@@ -4,6 +4,8 @@ import dev.spindle.reactor.Clock;
 import dev.spindle.reactor.ConnectAttempt;
 import dev.spindle.reactor.ConnectOptions;
 import dev.spindle.reactor.ConnectionLostException;
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.LifecycleListener;
 import dev.spindle.reactor.NameLookup;
 import dev.spindle.reactor.ListenOptions;
@@ -18,8 +20,10 @@ import dev.spindle.reactor.ScheduledCall;
 import dev.spindle.reactor.SystemEvent;
 import dev.spindle.reactor.SystemEventTrigger;
 import dev.spindle.reactor.TriggerPhase;
+import dev.spindle.reactor.UdpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -1238,6 +1242,43 @@ public abstract class AbstractReactor implements Reactor {
     // (end of tls section)
 
     // ==== UDP (issue 3): add members for this area directly below this line ====
+    /**
+     * The checks of every {@code listenUdp}, then {@link #bindUdp} with the address and family
+     * to bind (a wildcard address takes {@link UdpOptions#protocolFamily()}).
+     */
+    @Override
+    public final DatagramTransport listenUdp(InetSocketAddress bindAddress, DatagramProtocol protocol,
+            UdpOptions options) {
+        Objects.requireNonNull(bindAddress, "bindAddress must not be null");
+        Objects.requireNonNull(protocol, "protocol must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (bindAddress.isUnresolved()) {
+            throw new IllegalArgumentException("bindAddress must be resolved, found unresolved: " + bindAddress);
+        }
+        checkLoop("listenUdp");
+        checkActive("listenUdp");
+        StandardProtocolFamily family = AbstractDatagramTransport.bindFamily(bindAddress, options);
+        return bindUdp(AbstractDatagramTransport.bindAddress(bindAddress, family), family, protocol, options);
+    }
+
+    /**
+     * Opens a UDP socket of {@code family}, binds it, and returns its started transport
+     * (usually an {@link AbstractDatagramTransport} on which {@code start()} was called). Called
+     * on the loop thread of an active reactor with checked arguments. The default throws: a
+     * backend without UDP says so.
+     *
+     * @param bindAddress the address to bind (a wildcard already matches {@code family})
+     * @param family {@code INET} or {@code INET6}
+     * @param protocol the protocol
+     * @param options the options
+     * @return the transport
+     * @throws dev.spindle.reactor.CannotListenException if the socket cannot be bound
+     * @throws UnsupportedOperationException if the backend has no UDP
+     */
+    protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
+            DatagramProtocol protocol, UdpOptions options) {
+        throw new UnsupportedOperationException("the " + backendName() + " backend does not support UDP");
+    }
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====

@@ -2,6 +2,8 @@ package dev.spindle.reactor.testing;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.Descriptor;
 import dev.spindle.reactor.DescriptorHandler;
 import dev.spindle.reactor.ListenOptions;
@@ -11,12 +13,14 @@ import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ScheduledCall;
+import dev.spindle.reactor.UdpOptions;
 import dev.spindle.reactor.spi.AbstractReactor;
 import dev.spindle.reactor.spi.ReactorResource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -392,6 +396,7 @@ public final class DeterministicReactor extends AbstractReactor {
     protected void poll(long timeoutNanos) {
         lastPollTimeout = timeoutNanos;
         int dispatched = 0;
+        dispatched += pollUdp(); // UDP (issue 3)
         if (!readers.isEmpty()) {
             for (MemoryPipe.End d : readers.toArray(new MemoryPipe.End[0])) {
                 if (loopExiting()) {
@@ -752,6 +757,73 @@ public final class DeterministicReactor extends AbstractReactor {
     // (end of tls section)
 
     // ==== UDP (issue 3): add members for this area directly below this line ====
+    private final List<MemoryDatagramTransport> udpEndpoints = new ArrayList<>();
+
+    /**
+     * Makes an in-memory UDP endpoint ({@link MemoryDatagramTransport}); no socket is opened.
+     * Port 0 gets a fake ephemeral port, from {@value #FIRST_EPHEMERAL_PORT} up. Datagrams
+     * between endpoints of this reactor arrive in the next loop pass; see
+     * {@link MemoryDatagramTransport} for what else the in-memory network does. Closed on
+     * shutdown.
+     *
+     * @throws CannotListenException if an open endpoint of this reactor has the same port on the
+     *     same or a wildcard address, unless both were bound with
+     *     {@link UdpOptions#reuseAddress()}
+     */
+    @Override
+    protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
+            DatagramProtocol protocol, UdpOptions options) {
+        int port = bindAddress.getPort();
+        if (port != 0) {
+            for (MemoryDatagramTransport t : udpEndpoints) {
+                if (t.isOpen() && t.port() == port && overlaps(t.localAddress().getAddress(), bindAddress.getAddress())
+                        && !(options.reuseAddress() && t.options().reuseAddress())) {
+                    throw new CannotListenException("cannot listen for UDP on " + bindAddress
+                            + ": address already in use by " + t, null);
+                }
+            }
+        } else {
+            port = ephemeralPort();
+        }
+        MemoryDatagramTransport t = new MemoryDatagramTransport(this, protocol, options, bindAddress,
+                new InetSocketAddress(bindAddress.getAddress(), port));
+        udpEndpoints.add(t);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Every {@link #listenUdp} endpoint so far, in order, open or closed: a snapshot.
+     *
+     * @return the endpoints
+     */
+    public List<MemoryDatagramTransport> udpEndpoints() {
+        return Collections.unmodifiableList(new ArrayList<>(udpEndpoints));
+    }
+
+    /** Reports the readiness of UDP endpoints, as fixed at the start of this pass. */
+    private int pollUdp() {
+        if (udpEndpoints.isEmpty()) {
+            return 0;
+        }
+        MemoryDatagramTransport[] all = udpEndpointList();
+        for (MemoryDatagramTransport t : all) {
+            t.beginPoll();
+        }
+        int dispatched = 0;
+        for (MemoryDatagramTransport t : all) {
+            if (loopExiting()) {
+                break;
+            }
+            dispatched += t.dispatchReady();
+        }
+        return dispatched;
+    }
+
+    /** The endpoints a datagram may be routed to: a snapshot, since delivery may bind more. */
+    MemoryDatagramTransport[] udpEndpointList() {
+        return udpEndpoints.toArray(new MemoryDatagramTransport[0]);
+    }
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====

@@ -2,6 +2,8 @@ package dev.spindle.reactor.select;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.Descriptor;
 import dev.spindle.reactor.DescriptorHandler;
 import dev.spindle.reactor.ListenOptions;
@@ -10,9 +12,11 @@ import dev.spindle.reactor.Pipe;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.UdpOptions;
 import dev.spindle.reactor.spi.AbstractReactor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
@@ -290,6 +294,11 @@ final class SelectReactor extends AbstractReactor {
     // (end of tls section)
 
     // ==== UDP (issue 3): add members for this area directly below this line ====
+    @Override
+    protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
+            DatagramProtocol protocol, UdpOptions options) {
+        return SelectDatagramTransport.open(this, bindAddress, family, protocol, options);
+    }
     // (end of udp section)
 
     // ==== UNIX-DOMAIN SOCKETS (issue 3): add members for this area directly below this line ====
