@@ -1,6 +1,8 @@
 package dev.spindle.reactor;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Somewhere a client can connect to: each {@link #connect(Protocol)} makes one outgoing
@@ -71,5 +73,72 @@ public interface ClientEndpoint {
      */
     static ClientEndpoint failover(List<? extends ClientEndpoint> nodes, FailoverOrder order) {
         return new FailoverEndpoint(nodes, order);
+    }
+    /**
+     * A TLS endpoint: each attempt is
+     * {@link DescriptorReactor#connectTls(String, int, Protocol, TlsClientOptions, ConnectOptions)
+     * reactor.connectTls}, so an attempt succeeds only after the handshake, and a handshake
+     * failure ({@link TlsHandshakeException}) is a failed attempt like a refused connect.
+     *
+     * @param reactor the reactor to connect on
+     * @param host a host name or an address literal; also the name the certificate is checked
+     *     against unless {@code tls} says otherwise
+     * @param port 1..65535
+     * @param tls trust, host-name verification, SNI, handshake timeout
+     * @param options timeout of the TCP connect, local address, socket options
+     * @return the endpoint, described as {@code tls:host:port}
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    static ClientEndpoint tls(Reactor reactor, String host, int port, TlsClientOptions tls, ConnectOptions options) {
+        Objects.requireNonNull(reactor, "reactor must not be null");
+        Objects.requireNonNull(host, "host must not be null");
+        Objects.requireNonNull(tls, "tls must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 1..65535, found: " + port);
+        }
+        return new DescribedEndpoint("tls:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port,
+                protocol -> reactor.connectTls(host, port, protocol, tls, options));
+    }
+
+    /**
+     * A TLS endpoint with the default {@link ConnectOptions}.
+     *
+     * @param reactor the reactor to connect on
+     * @param host a host name or an address literal
+     * @param port 1..65535
+     * @param tls the TLS settings
+     * @return the endpoint, described as {@code tls:host:port}
+     * @see #tls(Reactor, String, int, TlsClientOptions, ConnectOptions)
+     */
+    static ClientEndpoint tls(Reactor reactor, String host, int port, TlsClientOptions tls) {
+        return tls(reactor, host, port, tls, ConnectOptions.defaults());
+    }
+
+    /**
+     * A UNIX-domain socket endpoint: each attempt is
+     * {@link DescriptorReactor#connectUnix(UnixAddress, Protocol, ConnectOptions) reactor.connectUnix}.
+     *
+     * @param reactor the reactor to connect on
+     * @param address a socket path or a Linux abstract name
+     * @param options the connect timeout (the TCP options do not apply)
+     * @return the endpoint, described as {@code unix:} and the address
+     */
+    static ClientEndpoint unix(Reactor reactor, UnixAddress address, ConnectOptions options) {
+        Objects.requireNonNull(reactor, "reactor must not be null");
+        Objects.requireNonNull(address, "address must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        return new DescribedEndpoint("unix:" + address, protocol -> reactor.connectUnix(address, protocol, options));
+    }
+
+    /**
+     * A UNIX-domain socket endpoint for a socket file, with the default {@link ConnectOptions}.
+     *
+     * @param reactor the reactor to connect on
+     * @param path the socket file
+     * @return the endpoint, described as {@code unix:path}
+     */
+    static ClientEndpoint unix(Reactor reactor, Path path) {
+        return unix(reactor, UnixAddress.path(path), ConnectOptions.defaults());
     }
 }

@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spindle.reactor.ClientEndpoint;
 import dev.spindle.reactor.ClientService;
 import dev.spindle.reactor.ListeningPort;
+import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.RetryPolicy;
+import dev.spindle.reactor.TlsClientOptions;
+import dev.spindle.reactor.TlsServerOptions;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -21,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reconnecting {@link ClientService} on real loopback sockets (SPEC §3): the state machine
@@ -90,5 +95,68 @@ public abstract class ClientServiceContractTest extends ReactorContractSupport {
         assertEquals(retries, policyCalls.size(), "no retry after stop()");
         assertEquals(0, first.offLoopCalls() + second.offLoopCalls());
         h.run(reopened::close);
+    }
+
+    /** Connects through {@code endpoint}, echoes, loses the connection to the server's close, reconnects, stops. */
+    private static void reconnectThrough(ReactorHarness h, ClientEndpoint endpoint, BlockingQueue<RecordingProtocol> accepted)
+            throws InterruptedException {
+        Reactor r = h.reactor();
+        ClientService<RecordingProtocol> service = ClientService
+                .builder(r, endpoint, remote -> new RecordingProtocol())
+                .retryPolicy(RetryPolicy.fixed(Duration.ofMillis(20))).name("contract-" + endpoint).build();
+        service.start();
+        RecordingProtocol first = ReactorHarness.await(service.whenConnected());
+        RecordingProtocol firstAccepted = accepted.poll(ReactorHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(firstAccepted != null, "the server accepted " + endpoint);
+        h.run(() -> first.transport().write("one".getBytes(UTF_8)));
+        ReactorHarness.await("the first echo over " + endpoint, () -> "one".equals(first.receivedText()));
+        h.run(() -> firstAccepted.transport().close());
+        ReactorHarness.await(first.lost());
+        RecordingProtocol second = ReactorHarness.await(service.whenConnected());
+        assertNotSame(first, second);
+        assertTrue(accepted.poll(ReactorHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS) != null, "reconnected to " + endpoint);
+        h.run(() -> second.transport().write("two".getBytes(UTF_8)));
+        ReactorHarness.await("the second echo over " + endpoint, () -> "two".equals(second.receivedText()));
+        ReactorHarness.await(service.stop());
+        assertEquals(ClientService.State.STOPPED, service.state());
+        assertEquals(List.of(), h.call(r::pendingCalls), "no retry timer or connect timeout left");
+    }
+
+    private static ProtocolFactory recording(BlockingQueue<RecordingProtocol> accepted) {
+        return remote -> {
+            RecordingProtocol p = new RecordingProtocol.Echo();
+            accepted.add(p);
+            return p;
+        };
+    }
+
+    @Test
+    @DisplayName("CS-2/CS-7: ClientEndpoint.tls: the service connects over TLS (handshake included), reconnects after the server closes, stops")
+    public void reconnectsOverTls() throws InterruptedException {
+        ReactorHarness h = started();
+        Reactor r = h.reactor();
+        TestPki pki = TestPki.create("client service CA");
+        BlockingQueue<RecordingProtocol> accepted = new LinkedBlockingQueue<>();
+        ListeningPort port = h.call(() -> r.listenTls(new InetSocketAddress(BlockingPeer.LOOPBACK, 0), recording(accepted),
+                TlsServerOptions.builder(pki.server("localhost", "127.0.0.1").serverContext()).build()));
+        ClientEndpoint endpoint = ClientEndpoint.tls(r, "127.0.0.1", port.port(),
+                TlsClientOptions.builder().sslContext(pki.clientContext()).build());
+        assertEquals("tls:127.0.0.1:" + port.port(), endpoint.toString());
+        reconnectThrough(h, endpoint, accepted);
+        h.run(port::close);
+    }
+
+    @Test
+    @DisplayName("CS-2/CS-7: ClientEndpoint.unix: the service connects to a socket file, reconnects after the server closes, stops")
+    public void reconnectsOverUnixSocket(@TempDir Path dir) throws InterruptedException {
+        ReactorHarness h = started();
+        Reactor r = h.reactor();
+        Path path = dir.resolve("cs.sock");
+        BlockingQueue<RecordingProtocol> accepted = new LinkedBlockingQueue<>();
+        ListeningPort port = h.call(() -> r.listenUnix(path, recording(accepted)));
+        ClientEndpoint endpoint = ClientEndpoint.unix(r, path);
+        assertEquals("unix:" + path, endpoint.toString());
+        reconnectThrough(h, endpoint, accepted);
+        h.run(port::close);
     }
 }
