@@ -46,7 +46,8 @@ class ReadmeExampleTest {
     private static final Path THIS_SOURCE = Path.of("src/test/java/dev/spindle/cli/ReadmeExampleTest.java");
     /** Tests that run README examples of their own; a README block may come from any of them. */
     private static final List<Path> OTHER_SOURCES = List.of(
-            Path.of("src/test/java/dev/spindle/cli/ReadmeProcessExampleTest.java"));
+            Path.of("src/test/java/dev/spindle/cli/ReadmeProcessExampleTest.java"),
+            Path.of("src/test/java/dev/spindle/cli/ClientServiceReadmeExampleTest.java"));
 
     @Test
     void echoServerEchoesTheTickerClientsLinesAndEverythingStops() {
