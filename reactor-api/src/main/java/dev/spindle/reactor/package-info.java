@@ -8,8 +8,11 @@
  *       {@code stop}, {@code terminate}), system-event triggers, cross-thread
  *       {@code execute}, the worker pool;</li>
  *   <li>{@link dev.spindle.reactor.TimeReactor}: the clock, scheduled and looping calls;</li>
- *   <li>{@link dev.spindle.reactor.DescriptorReactor}: readiness registration, TCP transports.</li>
+ *   <li>{@link dev.spindle.reactor.DescriptorReactor}: readiness registration, TCP, TLS, UDP and
+ *       UNIX-domain transports, child processes, non-blocking name resolution.</li>
  * </ul>
+ * On top of them, {@link dev.spindle.reactor.ClientService} keeps one outgoing connection alive
+ * through a {@link dev.spindle.reactor.ClientEndpoint} with a {@link dev.spindle.reactor.RetryPolicy}.
  *
  * <h2>Lifecycle</h2>
  * <pre>

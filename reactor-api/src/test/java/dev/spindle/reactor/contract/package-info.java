@@ -14,8 +14,15 @@
  * The classes: {@code LifecycleContractTest} (the lifecycle table and system-event triggers),
  * {@code ThreadingContractTest} ({@code execute}, {@code inLoop}, the worker pool),
  * {@code TimerContractTest} (scheduled and looping calls), {@code DescriptorContractTest}
- * (readiness registration on pipes), {@code TcpContractTest} (connections, callbacks, failures)
- * and {@code TcpFlowContractTest} (back-pressure, closing, half-close).
+ * (readiness registration on pipes), {@code TcpContractTest} (connections, callbacks, failures),
+ * {@code TcpFlowContractTest} (back-pressure, closing, half-close),
+ * {@code NameResolutionContractTest} (non-blocking look-ups, timeouts, cancellation),
+ * {@code DescriptorLeakContractTest} (no descriptor left by 1,000 failed connects),
+ * {@code TlsContractTest} (handshakes, trust and host-name failures, close_notify, renegotiation),
+ * {@code UdpContractTest} (datagrams, connected mode, oversize, broadcast, multicast),
+ * {@code UnixContractTest} (UNIX-domain sockets and their socket files),
+ * {@code ProcessContractTest} (child processes, their pipes, exit and shutdown) and
+ * {@code ClientServiceContractTest} (the reconnecting client service on TCP, TLS and UNIX sockets).
  *
  * <p>Rules the suite keeps: sockets bind 127.0.0.1 only; every wait is bounded
  * ({@link dev.spindle.reactor.contract.ReactorHarness#WAIT}) and waits for a condition, never
