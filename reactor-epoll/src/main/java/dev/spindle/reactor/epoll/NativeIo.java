@@ -34,7 +34,7 @@ final class NativeIo {
     /** Buffers per {@code writev}: Linux's {@code IOV_MAX}. */
     static final int MAX_IOV = 1024;
     /** Heap bytes copied per gathering write; direct buffers go to the kernel in place. */
-    static final int STAGING_SIZE = 64 * 1024;
+    static final int STAGING_SIZE = 256 * 1024;
     /**
      * Bytes per read or write on a heap array. Such calls are "critical" (the garbage collector
      * waits for them), so each moves a bounded amount; the caller's loop does the rest.
