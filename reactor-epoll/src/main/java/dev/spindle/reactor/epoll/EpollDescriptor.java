@@ -54,10 +54,10 @@ final class EpollDescriptor implements Descriptor, ReactorResource, EpollHandler
             return;
         }
         int want = 0;
-        if (readEnd && reactor.readers.contains(this)) {
+        if (readEnd && reactor.descriptors.isReader(this)) {
             want |= EPOLLIN;
         }
-        if (!readEnd && reactor.writers.contains(this)) {
+        if (!readEnd && reactor.descriptors.isWriter(this)) {
             want |= EPOLLOUT;
         }
         try {
@@ -71,17 +71,16 @@ final class EpollDescriptor implements Descriptor, ReactorResource, EpollHandler
     @Override
     public void ready(int events) {
         try {
-            if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 && readEnd && reactor.readers.contains(this)) {
+            if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 && readEnd && reactor.descriptors.isReader(this)) {
                 handler.readable(this);
             }
-            if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0 && !readEnd && open && reactor.writers.contains(this)) {
+            if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0 && !readEnd && open && reactor.descriptors.isWriter(this)) {
                 handler.writable(this);
             }
         } catch (Exception e) {
             // SPEC FD-8: a failing handler is dropped and told why.
             LOG.warn("descriptor handler {} threw; removing {}", handler, this, e);
-            reactor.readers.remove(this);
-            reactor.writers.remove(this);
+            reactor.descriptors.forget(this);
             try {
                 updateInterest();
             } catch (ReactorException ctl) {
@@ -140,8 +139,7 @@ final class EpollDescriptor implements Descriptor, ReactorResource, EpollHandler
             return;
         }
         open = false;
-        reactor.readers.remove(this);
-        reactor.writers.remove(this);
+        reactor.descriptors.forget(this);
         if (io.isOpen()) {
             reactor.deregister(fd, registered != 0);
             io.close(fd);
@@ -163,7 +161,7 @@ final class EpollDescriptor implements Descriptor, ReactorResource, EpollHandler
     @Override
     public void forceClose(Throwable cause) {
         // SPEC FD-7: every registered descriptor is told, then everything the reactor made is closed.
-        boolean wasRegistered = reactor.readers.contains(this) || reactor.writers.contains(this);
+        boolean wasRegistered = reactor.descriptors.isReader(this) || reactor.descriptors.isWriter(this);
         closeNow();
         if (wasRegistered) {
             notifyLost(cause);

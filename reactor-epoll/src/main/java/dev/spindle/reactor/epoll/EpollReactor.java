@@ -21,18 +21,16 @@ import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
 import dev.spindle.reactor.spi.AbstractReactor;
+import dev.spindle.reactor.spi.DescriptorSets;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -99,8 +97,8 @@ final class EpollReactor extends AbstractReactor {
     private long staleEvents;
 
     private ByteBuffer readBuffer;
-    final Set<EpollDescriptor> readers = new LinkedHashSet<>();
-    final Set<EpollDescriptor> writers = new LinkedHashSet<>();
+    final DescriptorSets<EpollDescriptor> descriptors =
+            new DescriptorSets<>(this, EpollDescriptor.class, d -> d.reactor == this, EpollDescriptor::updateInterest);
 
     /**
      * Creates the reactor in state {@code INIT}; nothing native is opened before it runs.
@@ -219,8 +217,7 @@ final class EpollReactor extends AbstractReactor {
             Thread.onSpinWait();
         }
         NativeIo n = io;
-        readers.clear();
-        writers.clear();
+        descriptors.clear();
         readAgain.clear();
         if (n != null && n.isOpen()) {
             int leaked = 0;
@@ -437,73 +434,38 @@ final class EpollReactor extends AbstractReactor {
         };
     }
 
-    private EpollDescriptor own(Descriptor d, String op) {
-        Objects.requireNonNull(d, "descriptor must not be null");
-        checkLoop(op);
-        if (!(d instanceof EpollDescriptor) || ((EpollDescriptor) d).reactor != this) {
-            throw new IllegalArgumentException(op + ": descriptor was not created by this reactor, found: " + d);
-        }
-        return (EpollDescriptor) d;
-    }
-
     @Override
     public void addReader(Descriptor descriptor) {
-        EpollDescriptor d = own(descriptor, "addReader");
-        if (!d.isOpen()) {
-            throw new IllegalArgumentException("addReader: descriptor is closed: " + d);
-        }
-        readers.add(d);
-        d.updateInterest();
+        descriptors.addReader(descriptor);
     }
 
     @Override
     public void addWriter(Descriptor descriptor) {
-        EpollDescriptor d = own(descriptor, "addWriter");
-        if (!d.isOpen()) {
-            throw new IllegalArgumentException("addWriter: descriptor is closed: " + d);
-        }
-        writers.add(d);
-        d.updateInterest();
+        descriptors.addWriter(descriptor);
     }
 
     @Override
     public void removeReader(Descriptor descriptor) {
-        EpollDescriptor d = own(descriptor, "removeReader");
-        if (readers.remove(d)) {
-            d.updateInterest();
-        }
+        descriptors.removeReader(descriptor);
     }
 
     @Override
     public void removeWriter(Descriptor descriptor) {
-        EpollDescriptor d = own(descriptor, "removeWriter");
-        if (writers.remove(d)) {
-            d.updateInterest();
-        }
+        descriptors.removeWriter(descriptor);
     }
 
     @Override
     public List<Descriptor> removeAll() {
-        checkLoop("removeAll");
-        LinkedHashSet<EpollDescriptor> all = new LinkedHashSet<>(readers);
-        all.addAll(writers);
-        readers.clear();
-        writers.clear();
-        for (EpollDescriptor d : all) {
-            d.updateInterest();
-        }
-        return new ArrayList<>(all);
+        return descriptors.removeAll();
     }
 
     @Override
     public List<Descriptor> readers() {
-        checkLoop("readers");
-        return new ArrayList<>(readers);
+        return descriptors.readers();
     }
 
     @Override
     public List<Descriptor> writers() {
-        checkLoop("writers");
-        return new ArrayList<>(writers);
+        return descriptors.writers();
     }
 }

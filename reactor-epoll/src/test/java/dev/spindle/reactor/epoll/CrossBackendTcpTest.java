@@ -111,15 +111,10 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void backPressureUntilTheReceiverResumesThenEveryByteIntact(Pairing p) {
         Ends e = ends(p);
-        Server server = listen(e.server, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
+        Link link = pausedReceiver(e);
+        RecordingProtocol client = link.client;
+        Transport t = link.transport;
+        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long written = e.client.call(() -> {
             fillUntilUnwritable(t, src, CHUNK, 4L << 20);
@@ -185,15 +180,10 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void closeFlushesPendingOutputBeforeTheReceiverSeesEof(Pairing p) {
         Ends e = ends(p);
-        Server server = listen(e.server, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
+        Link link = pausedReceiver(e);
+        RecordingProtocol client = link.client;
+        Transport t = link.transport;
+        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long written = e.client.call(() -> {
             fillUntilUnwritable(t, src, CHUNK, 2L << 20);
@@ -212,15 +202,10 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void abortDropsPendingOutput(Pairing p) {
         Ends e = ends(p);
-        Server server = listen(e.server, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
+        Link link = pausedReceiver(e);
+        RecordingProtocol client = link.client;
+        Transport t = link.transport;
+        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long[] after = e.client.call(() -> {
             fillUntilUnwritable(t, src, CHUNK, 2L << 20);
@@ -240,6 +225,20 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void receiverAbortingWithUnreadDataResetsTheWriter(Pairing p) {
         Ends e = ends(p);
+        Link link = pausedReceiver(e);
+        RecordingProtocol client = link.client;
+        Transport t = link.transport;
+        RecordingProtocol accepted = link.accepted;
+        StreamPattern.Source src = new StreamPattern.Source();
+        e.client.run(() -> fillUntilUnwritable(t, src, CHUNK, 1L << 20));
+        // Closing a socket with unread input sends a reset (RFC 2525 2.17), not a FIN.
+        e.server.run(() -> accepted.transport().abort());
+        Throwable cause = ReactorHarness.await(client.lost());
+        assertInstanceOf(ConnectionLostException.class, cause, "a reset is a lost connection, not a clean close");
+    }
+
+    /** A connection from the client to a server whose side starts with reading paused. */
+    private static Link pausedReceiver(Ends e) {
         Server server = listen(e.server, () -> new RecordingProtocol() {
             @Override
             protected void onConnectionMade(Transport t) {
@@ -248,13 +247,20 @@ class CrossBackendTcpTest extends ReactorContractSupport {
         });
         RecordingProtocol client = new RecordingProtocol();
         Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
-        StreamPattern.Source src = new StreamPattern.Source();
-        e.client.run(() -> fillUntilUnwritable(t, src, CHUNK, 1L << 20));
-        // Closing a socket with unread input sends a reset (RFC 2525 2.17), not a FIN.
-        e.server.run(() -> accepted.transport().abort());
-        Throwable cause = ReactorHarness.await(client.lost());
-        assertInstanceOf(ConnectionLostException.class, cause, "a reset is a lost connection, not a clean close");
+        return new Link(client, t, server.next());
+    }
+
+    /** Both ends of one connection. */
+    private static final class Link {
+        final RecordingProtocol client;
+        final Transport transport;
+        final RecordingProtocol accepted;
+
+        Link(RecordingProtocol client, Transport transport, RecordingProtocol accepted) {
+            this.client = client;
+            this.transport = transport;
+            this.accepted = accepted;
+        }
     }
 
     /** The client and server reactors of one test. */
