@@ -112,21 +112,18 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     void backPressureUntilTheReceiverResumesThenEveryByteIntact(Pairing p) {
         Ends e = ends(p);
         Link link = pausedReceiver(e);
-        RecordingProtocol client = link.client;
-        Transport t = link.transport;
-        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long written = e.client.call(() -> {
-            fillUntilUnwritable(t, src, CHUNK, 4L << 20);
+            fillUntilUnwritable(link.transport, src, CHUNK, 4L << 20);
             return src.offset();
         });
-        assertEquals(List.of(false), client.writability());
-        assertEquals(0, accepted.receivedBytes(), "the receiver is paused");
+        assertEquals(List.of(false), link.client.writability());
+        assertEquals(0, link.accepted.receivedBytes(), "the receiver is paused");
 
-        e.server.run(() -> accepted.transport().resumeReading());
-        ReactorHarness.await("all " + written + " bytes", () -> accepted.receivedBytes() == written);
-        accepted.pattern().assertIntact();
-        ReactorHarness.await("writable again", () -> client.writability().equals(List.of(false, true)));
+        e.server.run(() -> link.accepted.transport().resumeReading());
+        ReactorHarness.await("all " + written + " bytes", () -> link.accepted.receivedBytes() == written);
+        link.accepted.pattern().assertIntact();
+        ReactorHarness.await("writable again", () -> link.client.writability().equals(List.of(false, true)));
     }
 
     @ParameterizedTest
@@ -181,21 +178,18 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     void closeFlushesPendingOutputBeforeTheReceiverSeesEof(Pairing p) {
         Ends e = ends(p);
         Link link = pausedReceiver(e);
-        RecordingProtocol client = link.client;
-        Transport t = link.transport;
-        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long written = e.client.call(() -> {
-            fillUntilUnwritable(t, src, CHUNK, 2L << 20);
-            assertTrue(t.pendingWriteBytes() > 0);
-            t.close();
+            fillUntilUnwritable(link.transport, src, CHUNK, 2L << 20);
+            assertTrue(link.transport.pendingWriteBytes() > 0);
+            link.transport.close();
             return src.offset();
         });
-        e.server.run(() -> accepted.transport().resumeReading());
-        assertNull(ReactorHarness.await(accepted.lost()));
-        assertEquals(written, accepted.receivedBytes());
-        accepted.pattern().assertIntact();
-        assertNull(ReactorHarness.await(client.lost()));
+        e.server.run(() -> link.accepted.transport().resumeReading());
+        assertNull(ReactorHarness.await(link.accepted.lost()));
+        assertEquals(written, link.accepted.receivedBytes());
+        link.accepted.pattern().assertIntact();
+        assertNull(ReactorHarness.await(link.client.lost()));
     }
 
     @ParameterizedTest
@@ -203,22 +197,19 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     void abortDropsPendingOutput(Pairing p) {
         Ends e = ends(p);
         Link link = pausedReceiver(e);
-        RecordingProtocol client = link.client;
-        Transport t = link.transport;
-        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
         long[] after = e.client.call(() -> {
-            fillUntilUnwritable(t, src, CHUNK, 2L << 20);
-            long pending = t.pendingWriteBytes();
-            t.abort();
+            fillUntilUnwritable(link.transport, src, CHUNK, 2L << 20);
+            long pending = link.transport.pendingWriteBytes();
+            link.transport.abort();
             return new long[] {src.offset(), pending};
         });
-        assertInstanceOf(ConnectionLostException.class, client.lost().getNow(null));
-        e.server.run(() -> accepted.transport().resumeReading());
-        ReactorHarness.await(accepted.lost());
-        accepted.pattern().assertIntact();
-        assertTrue(accepted.receivedBytes() <= after[0] - after[1],
-                "pending output must be dropped: received " + accepted.receivedBytes() + " of " + after[0] + " with " + after[1] + " pending");
+        assertInstanceOf(ConnectionLostException.class, link.client.lost().getNow(null));
+        e.server.run(() -> link.accepted.transport().resumeReading());
+        ReactorHarness.await(link.accepted.lost());
+        link.accepted.pattern().assertIntact();
+        assertTrue(link.accepted.receivedBytes() <= after[0] - after[1],
+                "pending output must be dropped: received " + link.accepted.receivedBytes() + " of " + after[0] + " with " + after[1] + " pending");
     }
 
     @ParameterizedTest
@@ -226,14 +217,11 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     void receiverAbortingWithUnreadDataResetsTheWriter(Pairing p) {
         Ends e = ends(p);
         Link link = pausedReceiver(e);
-        RecordingProtocol client = link.client;
-        Transport t = link.transport;
-        RecordingProtocol accepted = link.accepted;
         StreamPattern.Source src = new StreamPattern.Source();
-        e.client.run(() -> fillUntilUnwritable(t, src, CHUNK, 1L << 20));
+        e.client.run(() -> fillUntilUnwritable(link.transport, src, CHUNK, 1L << 20));
         // Closing a socket with unread input sends a reset (RFC 2525 2.17), not a FIN.
-        e.server.run(() -> accepted.transport().abort());
-        Throwable cause = ReactorHarness.await(client.lost());
+        e.server.run(() -> link.accepted.transport().abort());
+        Throwable cause = ReactorHarness.await(link.client.lost());
         assertInstanceOf(ConnectionLostException.class, cause, "a reset is a lost connection, not a clean close");
     }
 
