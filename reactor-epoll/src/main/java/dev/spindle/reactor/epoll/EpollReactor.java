@@ -25,6 +25,7 @@ import dev.spindle.reactor.spi.DescriptorSets;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -117,7 +118,6 @@ final class EpollReactor extends AbstractReactor {
         this.dataOffset = layout.epollDataOffset();
         MemorySegment one = Arena.ofAuto().allocate(8, 8);
         one.set(JAVA_LONG, 0, 1L);
-        // Kept reachable by the reactor: the raw address is written from any thread.
         this.wakeOne = one;
         this.wakeValue = one.address();
         this.readBuffer = Arena.ofAuto().allocate(config.readBufferSize(), 4096).asByteBuffer();
@@ -206,6 +206,7 @@ final class EpollReactor extends AbstractReactor {
             }
         } finally {
             wakersInFlight.decrementAndGet();
+            Reference.reachabilityFence(wakeOne);
         }
     }
 
