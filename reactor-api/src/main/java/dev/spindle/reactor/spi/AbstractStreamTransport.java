@@ -144,6 +144,16 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     protected void readingResumed() {
     }
 
+    /**
+     * Called when {@link #onReadable()} stopped after its cap of full-buffer reads, so that one
+     * busy connection cannot starve the others: more data may be waiting. Edge-triggered
+     * backends, which get no second event for it, remember the transport and call
+     * {@link #onReadable()} again on their next pass without blocking; level-triggered ones keep
+     * the default.
+     */
+    protected void readBudgetExhausted() {
+    }
+
     // ------------------------------------------------------------------ events from the backend
 
     /** Tells the protocol the connection is made and starts reading. Loop thread. */
@@ -203,6 +213,7 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
                     return;
                 }
             }
+            readBudgetExhausted();
         } finally {
             if (deferred && !closed && !pending.isEmpty()) {
                 flush();

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A provider that could not even be loaded ({@link java.util.ServiceConfigurationError}, or a
  * provider method that threw) is listed as unavailable with that error as its cause, under its
- * class name when known, with priority {@link #UNKNOWN_PRIORITY}.
+ * class name when known, with priority {@link #UNKNOWN_PRIORITY}. A provider class compiled for a newer
+ * Java than the running one is reported with a {@link dev.spindle.reactor.ReactorException} saying
+ * which Java it needs ("needs Java 22+, running 17"), caused by the
+ * {@link UnsupportedClassVersionError}.
  */
 public final class BackendInfo {
     /** The priority reported for a provider that could not be loaded or asked. */

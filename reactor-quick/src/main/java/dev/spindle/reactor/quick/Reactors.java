@@ -46,6 +46,8 @@ public final class Reactors {
     // A broken service file could make a ServiceLoader iterator fail forever; give up after this.
     private static final int MAX_LOAD_ERRORS = 32;
     private static final Pattern PROVIDER_CLASS = Pattern.compile("Provider (\\S+)");
+    // HotSpot: "a/b/C has been compiled by a more recent version of the Java Runtime (class file version 66.0), ..."
+    private static final Pattern TOO_NEW = Pattern.compile("(\\S+) has been compiled by a more recent version.*?class file version (\\d+)");
 
     private Reactors() {
     }
@@ -253,8 +255,7 @@ public final class Reactors {
                     errors++;
                     if (seenErrors.add(String.valueOf(e.getMessage()))) {
                         LOG.debug("a reactor backend failed to load", e);
-                        found.add(new Found(null, new BackendInfo(providerClassName(e), BackendInfo.UNKNOWN_PRIORITY,
-                                false, e, false)));
+                        found.add(notLoaded(e));
                     }
                     continue;
                 }
@@ -295,6 +296,27 @@ public final class Reactors {
         LOG.debug("reactor backend {} is unusable", className, cause);
         // Listed, but with no provider: it can be neither chosen nor named.
         return new Found(null, new BackendInfo(className, BackendInfo.UNKNOWN_PRIORITY, false, cause, false));
+    }
+
+    /**
+     * A provider that could not be loaded: listed under its class name, unavailable. A class
+     * compiled for a newer Java than this one (a backend built for Java 22 on Java 17) gets a
+     * reason that says which Java it needs.
+     */
+    private static Found notLoaded(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedClassVersionError) {
+                Matcher m = TOO_NEW.matcher(String.valueOf(c.getMessage()));
+                if (m.find()) {
+                    String className = m.group(1).replace('/', '.');
+                    int needed = Integer.parseInt(m.group(2)) - 44;
+                    ReactorException reason = new ReactorException("provider " + className + " needs Java " + needed
+                            + "+, running " + Runtime.version().feature() + " (class file version " + m.group(2) + ")", e);
+                    return new Found(null, new BackendInfo(className, BackendInfo.UNKNOWN_PRIORITY, false, reason, false));
+                }
+            }
+        }
+        return new Found(null, new BackendInfo(providerClassName(e), BackendInfo.UNKNOWN_PRIORITY, false, e, false));
     }
 
     private static String providerClassName(Throwable e) {

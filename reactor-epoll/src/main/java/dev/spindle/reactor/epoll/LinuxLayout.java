@@ -1,0 +1,177 @@
+package dev.spindle.reactor.epoll;
+
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The C structures the backend passes to the kernel, for one architecture, and the constants of
+ * the Linux ABI it uses. Both supported architectures are LP64 with the generic ("asm-generic")
+ * socket, fcntl and errno numbering, so the constants are shared; the one layout that differs is
+ * {@code struct epoll_event}, which glibc declares {@code __attribute__((packed))} on x86_64 only
+ * ({@code sys/epoll.h}, {@code __EPOLL_PACKED}): 12 bytes with {@code data} at offset 4 there,
+ * 16 bytes with {@code data} at offset 8 on aarch64. Immutable.
+ */
+final class LinuxLayout {
+    // <sys/socket.h>, <netinet/in.h>, <netinet/tcp.h>
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_ERROR = 4;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_KEEPALIVE = 9;
+    static final int SO_LINGER = 13;
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_NODELAY = 1;
+    static final int SHUT_WR = 1;
+    // <fcntl.h>, <sys/eventfd.h>, <sys/epoll.h>
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int EFD_NONBLOCK = O_NONBLOCK;
+    static final int EFD_CLOEXEC = O_CLOEXEC;
+    static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x001;
+    static final int EPOLLOUT = 0x004;
+    static final int EPOLLERR = 0x008;
+    static final int EPOLLHUP = 0x010;
+    static final int EPOLLRDHUP = 0x2000;
+    static final int EPOLLET = 1 << 31;
+
+    /** A 16-bit value in network byte order (a port). */
+    static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** {@code struct sockaddr_in}: 16 bytes; port and address in network byte order. */
+    static final StructLayout SOCKADDR_IN = structLayout(
+            JAVA_SHORT.withName("sin_family"),
+            NETWORK_SHORT.withName("sin_port"),
+            sequenceLayout(4, JAVA_BYTE).withName("sin_addr"),
+            sequenceLayout(8, JAVA_BYTE).withName("sin_zero")).withName("sockaddr_in");
+
+    /** {@code struct sockaddr_in6}: 28 bytes. */
+    static final StructLayout SOCKADDR_IN6 = structLayout(
+            JAVA_SHORT.withName("sin6_family"),
+            NETWORK_SHORT.withName("sin6_port"),
+            JAVA_INT.withName("sin6_flowinfo"),
+            sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"),
+            JAVA_INT.withName("sin6_scope_id")).withName("sockaddr_in6");
+
+    /** {@code struct sockaddr_storage}'s size: room for any address the kernel returns. */
+    static final long SOCKADDR_STORAGE_SIZE = 128;
+
+    /** {@code struct timespec} (64-bit {@code time_t} and {@code long}). */
+    static final StructLayout TIMESPEC = structLayout(
+            JAVA_LONG.withName("tv_sec"),
+            JAVA_LONG.withName("tv_nsec")).withName("timespec");
+
+    /** {@code struct iovec}. */
+    static final StructLayout IOVEC = structLayout(
+            JAVA_LONG.withName("iov_base"),
+            JAVA_LONG.withName("iov_len")).withName("iovec");
+
+    static final long SIN_FAMILY = SOCKADDR_IN.byteOffset(PathElement.groupElement("sin_family"));
+    static final long SIN_PORT = SOCKADDR_IN.byteOffset(PathElement.groupElement("sin_port"));
+    static final long SIN_ADDR = SOCKADDR_IN.byteOffset(PathElement.groupElement("sin_addr"));
+    static final long SIN6_PORT = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_port"));
+    static final long SIN6_FLOWINFO = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_flowinfo"));
+    static final long SIN6_ADDR = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_addr"));
+    static final long SIN6_SCOPE_ID = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_scope_id"));
+
+    private final String arch;
+    private final StructLayout epollEvent;
+    private final long epollEventsOffset;
+    private final long epollDataOffset;
+
+    private LinuxLayout(String arch, StructLayout epollEvent) {
+        this.arch = arch;
+        this.epollEvent = epollEvent;
+        this.epollEventsOffset = epollEvent.byteOffset(PathElement.groupElement("events"));
+        this.epollDataOffset = epollEvent.byteOffset(PathElement.groupElement("data"));
+    }
+
+    /**
+     * The layouts of an architecture.
+     *
+     * @param osArch a value of {@code os.arch}, e.g. {@code amd64}
+     * @return the layouts, or null for an architecture the backend does not support
+     */
+    static @Nullable LinuxLayout of(String osArch) {
+        String arch = EpollReactorProvider.linuxArch(osArch);
+        if ("x86_64".equals(arch)) {
+            // Packed: the 64-bit data member is not aligned (glibc __EPOLL_PACKED).
+            return new LinuxLayout(arch, structLayout(
+                    JAVA_INT.withName("events"),
+                    JAVA_LONG_UNALIGNED.withName("data")).withName("epoll_event"));
+        }
+        if ("aarch64".equals(arch)) {
+            return new LinuxLayout(arch, structLayout(
+                    JAVA_INT.withName("events"),
+                    paddingLayout(4),
+                    JAVA_LONG.withName("data")).withName("epoll_event"));
+        }
+        return null;
+    }
+
+    /**
+     * The layouts of the running JVM's architecture.
+     *
+     * @return the layouts
+     * @throws IllegalStateException on an unsupported architecture
+     */
+    static LinuxLayout current() {
+        String osArch = System.getProperty("os.arch", "?");
+        LinuxLayout l = of(osArch);
+        if (l == null) {
+            throw new IllegalStateException("no struct layouts for architecture " + osArch);
+        }
+        return l;
+    }
+
+    /** The normalised architecture name: {@code x86_64} or {@code aarch64}. */
+    String arch() {
+        return arch;
+    }
+
+    /** {@code struct epoll_event}. */
+    StructLayout epollEvent() {
+        return epollEvent;
+    }
+
+    /** {@code sizeof(struct epoll_event)}: the stride of the event array. */
+    long epollEventSize() {
+        return epollEvent.byteSize();
+    }
+
+    /** {@code offsetof(struct epoll_event, events)}. */
+    long epollEventsOffset() {
+        return epollEventsOffset;
+    }
+
+    /** {@code offsetof(struct epoll_event, data)}; read it with an unaligned accessor. */
+    long epollDataOffset() {
+        return epollDataOffset;
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxLayout[" + arch + ", epoll_event " + epollEventSize() + " bytes, data at " + epollDataOffset + "]";
+    }
+}

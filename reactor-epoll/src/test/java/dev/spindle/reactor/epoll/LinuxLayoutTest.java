@@ -1,0 +1,171 @@
+package dev.spindle.reactor.epoll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.StructLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The struct layouts and constants against the C definitions. The native architecture is checked
+ * against the headers of this machine by compiling a small C program with {@code gcc}; both
+ * architectures are also checked as data, from the glibc and kernel headers (aarch64 cannot be
+ * compiled here).
+ */
+class LinuxLayoutTest {
+
+    @Test
+    void x86_64EpollEventIsPackedTwelveBytesWithDataAtFour() {
+        LinuxLayout x86 = LinuxLayout.of("amd64");
+        assertNotNull(x86);
+        assertEquals("x86_64", x86.arch());
+        // glibc sysdeps/unix/sysv/linux/x86/bits/epoll.h: #define __EPOLL_PACKED __attribute__ ((__packed__))
+        assertEquals(12, x86.epollEventSize());
+        assertEquals(0, x86.epollEventsOffset());
+        assertEquals(4, x86.epollDataOffset());
+        assertEquals(4, x86.epollEvent().byteAlignment(), "packed: the array stride is 12, not 16");
+        assertEquals(x86.arch(), LinuxLayout.of("x86_64").arch());
+    }
+
+    @Test
+    void aarch64EpollEventIsNaturallyAlignedSixteenBytesWithDataAtEight() {
+        LinuxLayout arm = LinuxLayout.of("aarch64");
+        assertNotNull(arm);
+        assertEquals("aarch64", arm.arch());
+        // No __EPOLL_PACKED on aarch64: struct { uint32_t events; epoll_data_t data; } with 4 bytes of padding.
+        assertEquals(16, arm.epollEventSize());
+        assertEquals(0, arm.epollEventsOffset());
+        assertEquals(8, arm.epollDataOffset());
+        assertEquals(8, arm.epollEvent().byteAlignment());
+        assertEquals("aarch64", LinuxLayout.of("arm64").arch());
+    }
+
+    @Test
+    void unsupportedArchitecturesHaveNoLayout() {
+        assertNull(LinuxLayout.of("riscv64"));
+        assertNull(LinuxLayout.of("x86"));
+        assertNull(LinuxLayout.of("s390x"));
+    }
+
+    @Test
+    void sharedStructuresMatchTheLp64Definitions() {
+        // <netinet/in.h>: sa_family_t (2), in_port_t (2), struct in_addr (4), sin_zero[8].
+        assertEquals(16, LinuxLayout.SOCKADDR_IN.byteSize());
+        assertEquals(0, LinuxLayout.SIN_FAMILY);
+        assertEquals(2, LinuxLayout.SIN_PORT);
+        assertEquals(4, LinuxLayout.SIN_ADDR);
+        // sa_family_t, in_port_t, uint32_t sin6_flowinfo, struct in6_addr (16), uint32_t sin6_scope_id.
+        assertEquals(28, LinuxLayout.SOCKADDR_IN6.byteSize());
+        assertEquals(2, LinuxLayout.SIN6_PORT);
+        assertEquals(4, LinuxLayout.SIN6_FLOWINFO);
+        assertEquals(8, LinuxLayout.SIN6_ADDR);
+        assertEquals(24, LinuxLayout.SIN6_SCOPE_ID);
+        // 64-bit time_t and long; void * and size_t.
+        assertEquals(16, LinuxLayout.TIMESPEC.byteSize());
+        assertEquals(16, LinuxLayout.IOVEC.byteSize());
+        assertEquals(8, LinuxLayout.IOVEC.byteOffset(PathElement.groupElement("iov_len")));
+    }
+
+    @Test
+    void nativeArchitectureMatchesTheCHeadersOfThisMachine(@TempDir Path dir) throws Exception {
+        LinuxLayout native_ = LinuxLayout.current();
+        Map<String, Long> expected = new LinkedHashMap<>();
+        StructLayout ev = native_.epollEvent();
+        expected.put("sizeof(struct epoll_event)", ev.byteSize());
+        expected.put("offsetof(struct epoll_event, events)", native_.epollEventsOffset());
+        expected.put("offsetof(struct epoll_event, data)", native_.epollDataOffset());
+        expected.put("sizeof(struct sockaddr_in)", LinuxLayout.SOCKADDR_IN.byteSize());
+        expected.put("offsetof(struct sockaddr_in, sin_port)", LinuxLayout.SIN_PORT);
+        expected.put("offsetof(struct sockaddr_in, sin_addr)", LinuxLayout.SIN_ADDR);
+        expected.put("sizeof(struct sockaddr_in6)", LinuxLayout.SOCKADDR_IN6.byteSize());
+        expected.put("offsetof(struct sockaddr_in6, sin6_port)", LinuxLayout.SIN6_PORT);
+        expected.put("offsetof(struct sockaddr_in6, sin6_flowinfo)", LinuxLayout.SIN6_FLOWINFO);
+        expected.put("offsetof(struct sockaddr_in6, sin6_addr)", LinuxLayout.SIN6_ADDR);
+        expected.put("offsetof(struct sockaddr_in6, sin6_scope_id)", LinuxLayout.SIN6_SCOPE_ID);
+        expected.put("sizeof(struct sockaddr_storage)", LinuxLayout.SOCKADDR_STORAGE_SIZE);
+        expected.put("sizeof(struct timespec)", LinuxLayout.TIMESPEC.byteSize());
+        expected.put("sizeof(struct iovec)", LinuxLayout.IOVEC.byteSize());
+        expected.put("offsetof(struct iovec, iov_len)", LinuxLayout.IOVEC.byteOffset(PathElement.groupElement("iov_len")));
+        expected.put("sizeof(socklen_t)", 4L);
+        expected.put("AF_INET", (long) LinuxLayout.AF_INET);
+        expected.put("AF_INET6", (long) LinuxLayout.AF_INET6);
+        expected.put("SOCK_STREAM", (long) LinuxLayout.SOCK_STREAM);
+        expected.put("SOCK_NONBLOCK", (long) LinuxLayout.SOCK_NONBLOCK);
+        expected.put("SOCK_CLOEXEC", (long) LinuxLayout.SOCK_CLOEXEC);
+        expected.put("SOL_SOCKET", (long) LinuxLayout.SOL_SOCKET);
+        expected.put("SO_REUSEADDR", (long) LinuxLayout.SO_REUSEADDR);
+        expected.put("SO_ERROR", (long) LinuxLayout.SO_ERROR);
+        expected.put("SO_SNDBUF", (long) LinuxLayout.SO_SNDBUF);
+        expected.put("SO_RCVBUF", (long) LinuxLayout.SO_RCVBUF);
+        expected.put("SO_KEEPALIVE", (long) LinuxLayout.SO_KEEPALIVE);
+        expected.put("SO_LINGER", (long) LinuxLayout.SO_LINGER);
+        expected.put("IPPROTO_TCP", (long) LinuxLayout.IPPROTO_TCP);
+        expected.put("TCP_NODELAY", (long) LinuxLayout.TCP_NODELAY);
+        expected.put("SHUT_WR", (long) LinuxLayout.SHUT_WR);
+        expected.put("O_NONBLOCK", (long) LinuxLayout.O_NONBLOCK);
+        expected.put("O_CLOEXEC", (long) LinuxLayout.O_CLOEXEC);
+        expected.put("EFD_NONBLOCK", (long) LinuxLayout.EFD_NONBLOCK);
+        expected.put("EFD_CLOEXEC", (long) LinuxLayout.EFD_CLOEXEC);
+        expected.put("EPOLL_CLOEXEC", (long) LinuxLayout.EPOLL_CLOEXEC);
+        expected.put("EPOLL_CTL_ADD", (long) LinuxLayout.EPOLL_CTL_ADD);
+        expected.put("EPOLL_CTL_DEL", (long) LinuxLayout.EPOLL_CTL_DEL);
+        expected.put("EPOLL_CTL_MOD", (long) LinuxLayout.EPOLL_CTL_MOD);
+        expected.put("EPOLLIN", (long) LinuxLayout.EPOLLIN);
+        expected.put("EPOLLOUT", (long) LinuxLayout.EPOLLOUT);
+        expected.put("EPOLLERR", (long) LinuxLayout.EPOLLERR);
+        expected.put("EPOLLHUP", (long) LinuxLayout.EPOLLHUP);
+        expected.put("EPOLLRDHUP", (long) LinuxLayout.EPOLLRDHUP);
+        expected.put("(int) EPOLLET", (long) LinuxLayout.EPOLLET);
+        for (String e : new String[] {"EPERM", "EINTR", "EBADF", "EAGAIN", "ENOMEM", "EINVAL", "ENFILE", "EMFILE",
+            "EPIPE", "ENOSYS", "EPROTO", "ENOPROTOOPT", "EOPNOTSUPP", "EADDRINUSE", "ENETDOWN", "ENETUNREACH",
+            "ECONNABORTED", "ECONNRESET", "ENOBUFS", "ETIMEDOUT", "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",
+            "EINPROGRESS"}) {
+            expected.put(e, (long) Errno.class.getDeclaredField(e).getInt(null));
+        }
+
+        StringBuilder c = new StringBuilder()
+                .append("#define _GNU_SOURCE\n#include <stdio.h>\n#include <stddef.h>\n#include <errno.h>\n")
+                .append("#include <fcntl.h>\n#include <sys/socket.h>\n#include <sys/uio.h>\n#include <netinet/in.h>\n")
+                .append("#include <netinet/tcp.h>\n#include <sys/epoll.h>\n#include <sys/eventfd.h>\n#include <time.h>\n")
+                .append("int main(void) {\n");
+        for (String expr : expected.keySet()) {
+            c.append("  printf(\"%s=%lld\\n\", \"").append(expr).append("\", (long long) (").append(expr).append("));\n");
+        }
+        c.append("  return 0;\n}\n");
+        Path src = dir.resolve("layout.c");
+        Path exe = dir.resolve("layout");
+        Files.writeString(src, c.toString());
+        run(dir, "gcc", "-O0", "-o", exe.toString(), src.toString());
+        String out = run(dir, exe.toString());
+
+        Map<String, Long> actual = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.lastIndexOf('=');
+            actual.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+        }
+        assertEquals(expected, actual, "Java layouts and constants vs. the C headers on " + native_.arch());
+        for (String name : new String[] {"ECONNREFUSED", "ECONNRESET", "EMFILE", "EAGAIN"}) {
+            assertEquals(name, Errno.name(expected.get(name).intValue()));
+        }
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "still running: " + String.join(" ", command));
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed (a C compiler is needed for this check):\n" + text);
+        return text;
+    }
+}
