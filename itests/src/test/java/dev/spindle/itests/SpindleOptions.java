@@ -9,7 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 
-import dev.spindle.itests.backend.BrokenReactorProvider;
+import dev.spindle.itests.broken.BrokenReactorProvider;
 import dev.spindle.itests.backend.TestReactor;
 import dev.spindle.itests.backend.TestReactorProvider;
 import dev.spindle.itests.consumer.ReactorConsumer;
@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.tinybundles.TinyBundle;
 import org.ops4j.pax.tinybundles.TinyBundles;
@@ -89,9 +90,21 @@ final class SpindleOptions {
         return streamBundle(tiny(SpindleOsgiSupport.TEST_BACKEND, TestReactorProvider.class, TestReactor.class));
     }
 
-    /** A backend that claims priority 500 and fails to create reactors; installed, not started. */
-    static Option brokenBackend() {
-        return streamBundle(tiny(SpindleOsgiSupport.BROKEN_BACKEND, BrokenReactorProvider.class)).start(false);
+    /**
+     * Writes a backend that claims priority 500 and fails to create reactors to a jar file, for
+     * a test to install when it wants to, and returns its location.
+     */
+    static String brokenBackendLocation() {
+        try {
+            Path jar = SpindleOsgiSupport.LOG_FILE.getParent().resolve("broken-backend.jar");
+            Files.createDirectories(jar.getParent());
+            try (InputStream in = tiny(SpindleOsgiSupport.BROKEN_BACKEND, BrokenReactorProvider.class)) {
+                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return jar.toUri().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A consumer component with a dynamic, greedy, mandatory reference to the Reactor service. */
@@ -107,7 +120,8 @@ final class SpindleOptions {
         TinyBundle b = TinyBundles.bundle().setHeader(Constants.BUNDLE_SYMBOLICNAME, symbolicName)
                 .setHeader(Constants.BUNDLE_VERSION, "1.0.0")
                 .setHeader(Constants.EXPORT_PACKAGE, classes[0].getPackageName())
-                .setHeader("-noee", "true");
+                // JSpecify annotations are compile-time only, as in Spindle's bnd.bnd files.
+                .setHeader(Constants.IMPORT_PACKAGE, "org.jspecify.annotations;resolution:=optional, *");
         for (Class<?> c : classes) {
             b.addClass(c);
         }

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.fail;
 
 import dev.spindle.itests.backend.TestReactorProvider;
+import dev.spindle.itests.broken.BrokenReactorProvider;
 import dev.spindle.itests.consumer.ReactorConsumer;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.spi.ReactorProvider;
@@ -60,11 +61,17 @@ public abstract class SpindleOsgiSupport {
     @Inject
     protected BundleContext context;
 
-    /** The test bundles' classes come from their own bundles, never from the probe. */
+    /**
+     * The probe (this module's test classes as a bundle, made by Pax Exam) contains the test
+     * bundles' classes too; importing their packages makes it use the test bundles' own classes
+     * (imports are searched before a bundle's content), so that it sees their services.
+     */
     @ProbeBuilder
     public TestProbeBuilder probe(TestProbeBuilder probe) {
-        probe.ignorePackageOf(TestReactorProvider.class, ReactorConsumer.class);
-        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*");
+        probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
+                TestReactorProvider.class.getPackageName() + ";resolution:=optional",
+                ReactorConsumer.class.getPackageName() + ";resolution:=optional",
+                BrokenReactorProvider.class.getPackageName() + ";resolution:=optional"));
         return probe;
     }
 
@@ -125,7 +132,8 @@ public abstract class SpindleOsgiSupport {
     }
 
     String describe(Class<?> type) throws InvalidSyntaxException {
-        ServiceReference<?>[] refs = context.getServiceReferences(type.getName(), null);
+        // All of them, also those whose class this bundle cannot see (a class-space problem).
+        ServiceReference<?>[] refs = context.getAllServiceReferences(type.getName(), null);
         List<String> out = new ArrayList<>();
         if (refs != null) {
             for (ServiceReference<?> r : refs) {

@@ -1,4 +1,4 @@
-package dev.spindle.itests.backend;
+package dev.spindle.itests.broken;
 
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorConfig;
