@@ -41,6 +41,14 @@ public class SpindleBundlesIT extends SpindleOsgiSupport {
     }
 
     @Test
+    public void runsInTheFrameworkOfThisExecution() {
+        // Failsafe runs these tests once on Felix and once on Equinox.
+        String expected = System.getProperty("spindle.itest.framework");
+        assertNotNull("spindle.itest.framework is not set", expected);
+        assertEquals(expected, context.getBundle(0).getSymbolicName());
+    }
+
+    @Test
     public void everyBundleResolvesAndIsActive() {
         for (String bsn : SPINDLE_BUNDLES) {
             assertActive(bundle(bsn));
