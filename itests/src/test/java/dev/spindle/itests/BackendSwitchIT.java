@@ -5,6 +5,8 @@ import static org.junit.Assert.assertSame;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import dev.spindle.itests.backend.TestReactorProvider;
+import dev.spindle.itests.broken.BrokenReactorProvider;
 import dev.spindle.itests.consumer.ReactorConsumer;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
@@ -23,8 +25,9 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Backends coming and going, with a third-party backend {@code test} (priority 20, its own
- * bundle, registered through Declarative Services) beside {@code select} (10), and a consumer
+ * Backends coming and going, with a third-party backend {@code test} (priority 1000, its own
+ * bundle, registered through Declarative Services) above Spindle's own backends (select; epoll
+ * once it is merged), and a consumer
  * component bound dynamically to the Reactor service. Decision under test: the Reactor service
  * always runs on the best backend present, so a better backend that arrives is switched to at
  * once (unless the configuration names a backend).
@@ -70,15 +73,17 @@ public class BackendSwitchIT extends SpindleOsgiSupport {
         ReactorConsumer consumer = consumer();
         awaitBound(consumer, testReactor);
 
+        String next = best(TestReactorProvider.NAME, BrokenReactorProvider.NAME);
         bundle(TEST_BACKEND).stop();
         // The reactor the stopped bundle made is stopped before its bundle's stop() returns.
         assertEquals(ReactorState.STOPPED, testReactor.state());
-        Reactor selectReactor = service(awaitReactor("select", null));
-        assertEquals("SelectReactor", selectReactor.getClass().getSimpleName());
-        awaitBound(consumer, selectReactor);
+        Reactor nextReactor = service(awaitReactor(next, null));
+        assertEquals(backendBundle(next), bundleOf(nextReactor));
+        awaitBound(consumer, nextReactor);
         assertEquals("the consumer was not restarted", 1, consumer.activations());
-        assertEquals(List.of(testReactor, selectReactor), consumer.history());
-        assertSame(selectReactor, service(awaitService(SignalBus.class, "(spindle.reactor.backend=select)")).reactor());
+        assertEquals(List.of(testReactor, nextReactor), consumer.history());
+        assertSame(nextReactor,
+                service(awaitService(SignalBus.class, "(spindle.reactor.backend=" + next + ")")).reactor());
         awaitNoService(Reactor.class, "(spindle.reactor.backend=test)");
     }
 
@@ -86,15 +91,16 @@ public class BackendSwitchIT extends SpindleOsgiSupport {
     public void startingTheBetterBackendAgainSwitchesBackAtOnce() throws Exception {
         ReactorConsumer consumer = consumer();
         awaitReactor("test", null);
+        String next = best(TestReactorProvider.NAME, BrokenReactorProvider.NAME);
         bundle(TEST_BACKEND).stop();
-        Reactor selectReactor = service(awaitReactor("select", null));
-        awaitBound(consumer, selectReactor);
+        Reactor nextReactor = service(awaitReactor(next, null));
+        awaitBound(consumer, nextReactor);
 
         bundle(TEST_BACKEND).start();
         Reactor testReactor = service(awaitReactor("test", null));
         awaitBound(consumer, testReactor);
-        await("the select reactor stops", () -> selectReactor.state() == ReactorState.STOPPED);
-        awaitNoService(Reactor.class, "(spindle.reactor.backend=select)");
+        await("the replaced reactor stops", () -> nextReactor.state() == ReactorState.STOPPED);
+        awaitNoService(Reactor.class, "(spindle.reactor.backend=" + next + ")");
         assertEquals("the consumer was not restarted", 1, consumer.activations());
         assertEquals(3, consumer.history().size());
     }
@@ -134,7 +140,7 @@ public class BackendSwitchIT extends SpindleOsgiSupport {
         long mark = logMark();
         Bundle broken = context.installBundle(System.getProperty(BROKEN_LOCATION));
         broken.start();
-        awaitLog(mark, "ERROR", "reactor backend 'broken' (priority 500) failed to create a reactor; trying the next best");
+        awaitLog(mark, "ERROR", "reactor backend 'broken' (priority 2000) failed to create a reactor; trying the next best");
         awaitLog(mark, "the broken itests backend cannot create reactors");
         // The provider is registered and stays so; the Reactor service did not move.
         awaitService(ReactorProvider.class, "(spindle.reactor.backend=broken)");
@@ -142,10 +148,11 @@ public class BackendSwitchIT extends SpindleOsgiSupport {
         assertEquals(ref.getProperty(Constants.SERVICE_ID), still.getProperty(Constants.SERVICE_ID));
 
         // With the test backend gone, broken is not asked again (a provider that failed is
-        // retried only when it registers anew or the configuration changes): select is used.
+        // retried only when it registers anew or the configuration changes): the next is used.
+        String next = best(TestReactorProvider.NAME, BrokenReactorProvider.NAME);
         long mark2 = logMark();
         bundle(TEST_BACKEND).stop();
-        awaitReactor("select", null);
+        awaitReactor(next, null);
         assertEquals(1, context.getServiceReferences(Reactor.class, null).size());
         assertEquals(0, logSince(mark2).stream().filter(l -> l.contains("'broken'")).count());
     }

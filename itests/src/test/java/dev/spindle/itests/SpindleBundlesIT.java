@@ -11,7 +11,9 @@ import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.spi.ReactorProvider;
 import dev.spindle.signals.SignalBus;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -28,9 +30,9 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * Spindle's own bundles in Felix with only the {@code select} backend: everything resolves and
- * starts, the Reactor and SignalBus services are there on select, Metatype describes the
- * configuration, and stopping select removes the Reactor service (there is no other backend).
+ * Spindle's own bundles with only their own backends (today select): everything resolves and
+ * starts, the Reactor and SignalBus services are there on the best backend, Metatype describes
+ * the configuration, and stopping every backend bundle removes the Reactor service.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -62,16 +64,16 @@ public class SpindleBundlesIT extends SpindleOsgiSupport {
 
     @Test
     public void reactorServiceIsStartedOnTheBestBackend() throws Exception {
-        ServiceReference<Reactor> ref = awaitService(Reactor.class, null);
-        assertEquals("select", ref.getProperty(ReactorProvider.BACKEND_PROPERTY));
+        String best = best();
+        ServiceReference<Reactor> ref = awaitReactor(best, null);
         assertEquals("registered by reactor-quick", "dev.spindle.reactor.quick", ref.getBundle().getSymbolicName());
         Reactor reactor = service(ref);
         assertEquals(ReactorState.STARTED, reactor.state());
         assertEquals("spindle-reactor", loopThreadName(reactor));
-        assertEquals("SelectReactor", reactor.getClass().getSimpleName());
+        assertEquals("made by the backend's bundle", backendBundle(best), bundleOf(reactor));
+        assertEquals(1, context.getServiceReferences(Reactor.class, null).size());
 
-        ServiceReference<ReactorProvider> provider = awaitService(ReactorProvider.class, null);
-        assertEquals("select", provider.getProperty(ReactorProvider.BACKEND_PROPERTY));
+        ServiceReference<ReactorProvider> provider = awaitService(ReactorProvider.class, "(spindle.reactor.backend=select)");
         assertEquals(10, provider.getProperty(Constants.SERVICE_RANKING));
         assertEquals(10, service(provider).priority());
         assertEquals("dev.spindle.reactor.select", provider.getBundle().getSymbolicName());
@@ -81,7 +83,7 @@ public class SpindleBundlesIT extends SpindleOsgiSupport {
     public void signalBusServiceDeliversOnTheReactorService() throws Exception {
         Reactor reactor = service(awaitService(Reactor.class, null));
         ServiceReference<SignalBus> ref = awaitService(SignalBus.class, null);
-        assertEquals("select", ref.getProperty(ReactorProvider.BACKEND_PROPERTY));
+        assertEquals(best(), ref.getProperty(ReactorProvider.BACKEND_PROPERTY));
         SignalBus bus = service(ref);
         assertSame(reactor, bus.reactor());
         bus.close(); // ignored: the bus is shared
@@ -103,20 +105,31 @@ public class SpindleBundlesIT extends SpindleOsgiSupport {
     }
 
     @Test
-    public void stoppingTheOnlyBackendRemovesTheReactorServiceAndStartingItBringsItBack() throws Exception {
-        ServiceReference<Reactor> ref = awaitService(Reactor.class, null);
+    public void stoppingEveryBackendBundleRemovesTheReactorServiceAndStartingThemBringsItBack() throws Exception {
+        String best = best();
+        ServiceReference<Reactor> ref = awaitReactor(best, null);
         Reactor reactor = service(ref);
-        bundle("dev.spindle.reactor.select").stop();
+        Set<Bundle> backends = new LinkedHashSet<>();
+        for (ServiceReference<ReactorProvider> p : context.getServiceReferences(ReactorProvider.class, null)) {
+            backends.add(p.getBundle());
+        }
+        Bundle bestBundle = backendBundle(best);
+        bestBundle.stop();
         // Withdrawn and stopped before the provider's unbind returned, i.e. before stop() returned.
         assertEquals(ReactorState.STOPPED, reactor.state());
+        for (Bundle b : backends) {
+            b.stop();
+        }
         awaitNoService(Reactor.class, null);
         awaitNoService(SignalBus.class, null);
         assertActive(bundle("dev.spindle.reactor.quick"));
         assertActive(bundle("dev.spindle.signals"));
 
-        bundle("dev.spindle.reactor.select").start();
-        ServiceReference<Reactor> again = awaitReactor("select", ref);
+        for (Bundle b : backends) {
+            b.start();
+        }
+        ServiceReference<Reactor> again = awaitReactor(best, ref);
         assertEquals(ReactorState.STARTED, service(again).state());
-        awaitService(SignalBus.class, "(" + ReactorProvider.BACKEND_PROPERTY + "=select)");
+        awaitService(SignalBus.class, "(" + ReactorProvider.BACKEND_PROPERTY + "=" + best + ")");
     }
 }

@@ -103,6 +103,32 @@ public abstract class SpindleOsgiSupport {
         }
     }
 
+    /**
+     * The backend the Reactor service should use: the available provider with the highest
+     * priority, leaving out {@code excluded} names. Today that is select; with reactor-epoll
+     * installed (and native access granted) it is epoll, and the tests follow.
+     */
+    String best(String... excluded) throws Exception {
+        awaitService(ReactorProvider.class, "(" + ReactorProvider.BACKEND_PROPERTY + "=select)");
+        String best = null;
+        int priority = Integer.MIN_VALUE;
+        for (ServiceReference<ReactorProvider> ref : context.getServiceReferences(ReactorProvider.class, null)) {
+            ReactorProvider p = context.getService(ref);
+            if (p != null && p.isAvailable() && !List.of(excluded).contains(p.name()) && p.priority() > priority) {
+                best = p.name();
+                priority = p.priority();
+            }
+        }
+        assertNotNull("no available backend besides " + List.of(excluded), best);
+        return best;
+    }
+
+    /** The bundle that registers the provider of {@code backend}. */
+    Bundle backendBundle(String backend) throws Exception {
+        return awaitService(ReactorProvider.class, "(" + ReactorProvider.BACKEND_PROPERTY + "=" + backend + ")")
+                .getBundle();
+    }
+
     /** Waits for a {@code Reactor} service on {@code backend} other than {@code notThis}. */
     ServiceReference<Reactor> awaitReactor(String backend, @Nullable ServiceReference<Reactor> notThis)
             throws Exception {

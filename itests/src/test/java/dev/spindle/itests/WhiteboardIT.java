@@ -5,6 +5,7 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
+import dev.spindle.itests.backend.TestReactorProvider;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.signals.ReactorStateChange;
@@ -86,11 +87,13 @@ public class WhiteboardIT extends SpindleOsgiSupport {
         assertEquals(ReactorState.STOPPED, second.to());
         assertEquals("delivered on the reactor's thread", "spindle-reactor", seen.get(0)[2]);
 
-        // The listener is subscribed on the new bus as well: it sees the select reactor stop too.
-        Reactor selectReactor = service(awaitReactor("select", null));
-        assertSame(selectReactor, service(awaitService(SignalBus.class, "(spindle.reactor.backend=select)")).reactor());
-        bundle("dev.spindle.reactor.select").stop();
-        await("STOPPED of the select reactor", () -> recorder.saw(selectReactor, ReactorState.STOPPED));
+        // The listener is subscribed on the new bus as well: it sees the next reactor stop too.
+        String next = best(TestReactorProvider.NAME);
+        Reactor nextReactor = service(awaitReactor(next, null));
+        assertSame(nextReactor,
+                service(awaitService(SignalBus.class, "(spindle.reactor.backend=" + next + ")")).reactor());
+        backendBundle(next).stop();
+        await("STOPPED of the next reactor", () -> recorder.saw(nextReactor, ReactorState.STOPPED));
     }
 
     @Test

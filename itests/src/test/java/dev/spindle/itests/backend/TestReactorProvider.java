@@ -9,7 +9,7 @@ import org.osgi.service.component.annotations.Component;
 /**
  * A third-party backend registered the way the README tells: a Declarative Services component
  * providing {@link ReactorProvider} with {@value ReactorProvider#BACKEND_PROPERTY}{@code =test} and
- * {@code service.ranking} equal to its priority, 20, above {@code select}'s 10.
+ * {@code service.ranking} equal to its priority, {@value #PRIORITY}, above every real backend.
  */
 @Component(service = ReactorProvider.class, property = {
         ReactorProvider.BACKEND_PROPERTY + "=" + TestReactorProvider.NAME,
@@ -17,8 +17,8 @@ import org.osgi.service.component.annotations.Component;
 public final class TestReactorProvider implements ReactorProvider {
     /** The backend's name. */
     public static final String NAME = "test";
-    /** Above select (10), below native backends (100+). */
-    public static final int PRIORITY = 20;
+    /** Deliberately above every real backend (select 10, epoll 30), so that it is the best. */
+    public static final int PRIORITY = 1000;
 
     /** Called by Service Component Runtime. */
     public TestReactorProvider() {

@@ -11,12 +11,14 @@ import org.osgi.service.component.annotations.Component;
  * must log it and use the next best.
  */
 @Component(service = ReactorProvider.class, property = {
-        ReactorProvider.BACKEND_PROPERTY + "=" + BrokenReactorProvider.NAME, "service.ranking:Integer=500"})
+        ReactorProvider.BACKEND_PROPERTY + "=" + BrokenReactorProvider.NAME, "service.ranking:Integer=" + BrokenReactorProvider.PRIORITY})
 public final class BrokenReactorProvider implements ReactorProvider {
     /** The backend's name. */
     public static final String NAME = "broken";
     /** The message of the exception {@link #create} throws. */
     public static final String FAILURE = "the broken itests backend cannot create reactors";
+    /** Above the test backend. */
+    public static final int PRIORITY = 2000;
 
     /** Called by Service Component Runtime. */
     public BrokenReactorProvider() {
@@ -29,7 +31,7 @@ public final class BrokenReactorProvider implements ReactorProvider {
 
     @Override
     public int priority() {
-        return 500;
+        return PRIORITY;
     }
 
     @Override
