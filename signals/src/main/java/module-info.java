@@ -8,6 +8,9 @@ module dev.spindle.signals {
     requires org.slf4j;
     requires static org.jspecify;
     requires static osgi.annotation;
+    // The OSGi component in the internal package; never loaded outside a framework.
+    requires static osgi.core;
+    requires static org.osgi.service.component.annotations;
 
     exports dev.spindle.signals;
 }

@@ -14,6 +14,16 @@
  * {@link dev.spindle.signals.SignalBus} states the delivery rules: order, thread, re-entrancy,
  * snapshots, isolation, weak sources and type checks.
  *
+ * <h2>In OSGi</h2>
+ * A Declarative Services component of this bundle registers a {@link dev.spindle.signals.SignalBus}
+ * service on the {@code dev.spindle.reactor.Reactor} service, with the reactor's lifecycle bridged
+ * onto it, and re-creates it on the new reactor when the Reactor service is replaced. Whiteboard:
+ * a service registered as {@link dev.spindle.signals.SignalListener} with the property
+ * {@code spindle.signal=<name>} (one or several names) listens to those signals from every
+ * source; {@code spindle.signal.type=<class name>} gives the event type of a signal that is not
+ * in the catalogue below (loaded through the listener's bundle). {@code close()} on the service
+ * is ignored: the bus is shared.
+ *
  * <h2>How Mitogen's defects are fixed</h2>
  * <table>
  *   <caption>SPEC §4 items and what this bus does instead</caption>

@@ -8,11 +8,23 @@ import org.jspecify.annotations.Nullable;
  * A reactor backend, found through {@link java.util.ServiceLoader} (JPMS {@code provides}, or
  * {@code META-INF/services} on the class path) or as an OSGi service.
  *
+ * <p>In OSGi a backend bundle registers its provider as a service under this interface, with the
+ * service properties {@value #BACKEND_PROPERTY}{@code =<name()>} and
+ * {@code service.ranking=<priority()>} (a Declarative Services component does it; see
+ * {@code reactor-select}'s {@code SelectReactorComponent}). {@code reactor-quick} binds every such
+ * service and registers the {@link Reactor} service on the best one.
+ *
  * <p>Implementations compute availability once, when first asked, and never throw from their
  * constructor, {@link #isAvailable()} or {@link #unavailabilityCause()}: a backend that cannot
  * run here (wrong OS, Java too old, native access denied) says why instead.
  */
 public interface ReactorProvider {
+    /**
+     * The OSGi service property that carries a backend's {@link #name()}, on a
+     * {@code ReactorProvider} service and on the {@link Reactor} service made from it.
+     */
+    String BACKEND_PROPERTY = "spindle.reactor.backend";
+
     /**
      * The backend's name, lower case ({@code select}, {@code epoll}, {@code kqueue}).
      *

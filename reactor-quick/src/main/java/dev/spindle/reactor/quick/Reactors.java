@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method discovers afresh (providers compute their availability once, so this is
  * cheap) and is thread-safe.
+ *
+ * <p><b>In OSGi</b> {@link ServiceLoader} does not see across bundles, so called from a bundle
+ * this class normally finds no backend (unless a Service Loader Mediator such as Apache Aries SPI
+ * Fly is set up for it, which Spindle does not require). OSGi users take the
+ * {@code dev.spindle.reactor.Reactor} service instead, which this bundle's Declarative Services
+ * component registers on the best {@link ReactorProvider} service (configuration PID
+ * {@code dev.spindle.reactor}).
  */
 public final class Reactors {
     /** The system property that names the backend to use, e.g. {@code select}. */

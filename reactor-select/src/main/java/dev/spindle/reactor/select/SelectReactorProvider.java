@@ -14,6 +14,9 @@ public final class SelectReactorProvider implements ReactorProvider {
     /** The backend's name. */
     public static final String NAME = "select";
 
+    /** The backend's priority: below every native backend. */
+    public static final int PRIORITY = 10;
+
     /** Creates the provider; used by {@link java.util.ServiceLoader}. */
     public SelectReactorProvider() {
     }
@@ -25,7 +28,7 @@ public final class SelectReactorProvider implements ReactorProvider {
 
     @Override
     public int priority() {
-        return 10;
+        return PRIORITY;
     }
 
     @Override
@@ -45,6 +48,6 @@ public final class SelectReactorProvider implements ReactorProvider {
 
     @Override
     public String toString() {
-        return "SelectReactorProvider[priority=10, available]";
+        return "SelectReactorProvider[priority=" + PRIORITY + ", available]";
     }
 }
