@@ -63,6 +63,14 @@ final class Libc {
     private static final MethodHandle WRITE_HEAP = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WRITEV = link("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle SENDTO = link("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle SENDTO_HEAP = link("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL_HEAP);
+    private static final MethodHandle RECVFROM = link("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
+    private static final MethodHandle RECVFROM_HEAP = link("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WAKE_WRITE = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
     private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
@@ -218,6 +226,42 @@ final class Libc {
     static long writev(MemorySegment st, int fd, long iov, int count) {
         try {
             return (long) WRITEV.invokeExact(st, fd, iov, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sendto} from native memory; {@code addr} is a raw {@code sockaddr} address (0 for none). */
+    static long sendto(MemorySegment st, int fd, long buf, long len, int flags, long addr, int addrLen) {
+        try {
+            return (long) SENDTO.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sendto} from a heap array (a critical call: callers bound {@code len}). */
+    static long sendtoHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, int addrLen) {
+        try {
+            return (long) SENDTO_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recvfrom} into native memory; {@code addr} and {@code addrLen} are raw addresses. */
+    static long recvfrom(MemorySegment st, int fd, long buf, long len, int flags, long addr, long addrLen) {
+        try {
+            return (long) RECVFROM.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recvfrom} into a heap array (a critical call: callers bound {@code len}). */
+    static long recvfromHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, long addrLen) {
+        try {
+            return (long) RECVFROM_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
