@@ -131,7 +131,7 @@ final class LinuxLayout {
             JAVA_INT.withName("gsr_interface"),
             paddingLayout(4),
             sequenceLayout(128, JAVA_BYTE).withName("gsr_group"),
-            sequenceLayout(128, JAVA_BYTE).withName("gsr_source")).withName("group_source_req");
+            sequenceLayout(128, JAVA_BYTE).withName("gsr_source")).withByteAlignment(8).withName("group_source_req");
 
     /** {@code struct sockaddr_storage}'s size: room for any address the kernel returns. */
     static final long SOCKADDR_STORAGE_SIZE = 128;
