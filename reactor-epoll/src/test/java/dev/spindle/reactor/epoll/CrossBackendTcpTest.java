@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.reactor.ConnectionLostException;
-import dev.spindle.reactor.Reactor;
-import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.Transport;
-import dev.spindle.reactor.contract.ReactorContractSupport;
 import dev.spindle.reactor.contract.ReactorHarness;
 import dev.spindle.reactor.contract.RecordingProtocol;
 import dev.spindle.reactor.contract.StreamPattern;
-import dev.spindle.reactor.select.SelectReactorProvider;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
@@ -28,41 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * same events, back-pressure, half-close, close, abort and reset behaviour.
  */
 @Timeout(60)
-class CrossBackendTcpTest extends ReactorContractSupport {
+class CrossBackendTcpTest extends CrossBackendSupport {
     private static final int CHUNK = 64 * 1024;
-
-    /** Which backend runs which end. */
-    enum Pairing {
-        EPOLL_CLIENT_SELECT_SERVER(true, false),
-        SELECT_CLIENT_EPOLL_SERVER(false, true);
-
-        final boolean epollClient;
-        final boolean epollServer;
-
-        Pairing(boolean epollClient, boolean epollServer) {
-            this.epollClient = epollClient;
-            this.epollServer = epollServer;
-        }
-    }
-
-    @Override
-    protected Reactor newReactor(ReactorConfig config) {
-        return EpollTesting.newReactor(config);
-    }
-
-    private Reactor backend(boolean epoll) {
-        ReactorConfig c = config().build();
-        return epoll ? EpollTesting.newReactor(c) : new SelectReactorProvider().create(c);
-    }
-
-    /** The two reactors of a pairing, started, with the backends the pairing names. */
-    private Ends ends(Pairing p) {
-        ReactorHarness client = harness(backend(p.epollClient)).start();
-        ReactorHarness server = harness(backend(p.epollServer)).start();
-        assertEquals(p.epollClient ? "epoll" : "select", client.reactor().backendName());
-        assertEquals(p.epollServer ? "epoll" : "select", server.reactor().backendName());
-        return new Ends(client, server);
-    }
 
     @ParameterizedTest
     @EnumSource(Pairing.class)
@@ -248,17 +211,6 @@ class CrossBackendTcpTest extends ReactorContractSupport {
             this.client = client;
             this.transport = transport;
             this.accepted = accepted;
-        }
-    }
-
-    /** The client and server reactors of one test. */
-    private static final class Ends {
-        final ReactorHarness client;
-        final ReactorHarness server;
-
-        Ends(ReactorHarness client, ReactorHarness server) {
-            this.client = client;
-            this.server = server;
         }
     }
 }
