@@ -582,6 +582,11 @@ final class NativeIo {
         return (int) n;
     }
 
+    /** {@code shutdown(SHUT_WR)}, ignoring failure (a socket already shut down or reset). */
+    void shutdownOutputQuietly(int fd) {
+        Libc.shutdown(state, fd, LinuxLayout.SHUT_WR);
+    }
+
     void shutdownOutput(int fd) throws ErrnoException {
         if (Libc.shutdown(state, fd, LinuxLayout.SHUT_WR) != 0) {
             throw new ErrnoException("shutdown(SHUT_WR)", errno());
