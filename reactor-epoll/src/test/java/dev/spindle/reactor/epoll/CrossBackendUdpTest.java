@@ -12,6 +12,8 @@ import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.UdpOptions;
 import dev.spindle.reactor.contract.ReactorHarness;
 import dev.spindle.reactor.contract.RecordingDatagramProtocol;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -107,6 +109,8 @@ class CrossBackendUdpTest extends CrossBackendSupport {
         assertEquals(serverAddress, back.sender());
 
         e.server.run(s::close);
+        // select closes a deregistered channel on its next poll: wait until the port is really free.
+        ReactorHarness.await("the server's port released", () -> isFree(serverAddress));
         e.client.run(() -> c.send(ByteBuffer.wrap("anyone there?".getBytes(UTF_8))));
         DatagramRefusedException refused = assertInstanceOf(DatagramRefusedException.class, client.nextError());
         assertEquals(serverAddress, refused.peer());
@@ -116,6 +120,14 @@ class CrossBackendUdpTest extends CrossBackendSupport {
 
     private static DatagramTransport bind(ReactorHarness h, RecordingDatagramProtocol protocol, UdpOptions options) {
         return h.call(() -> h.reactor().listenUdp(LOOPBACK_ANY_PORT, protocol, options));
+    }
+
+    private static boolean isFree(InetSocketAddress address) {
+        try (DatagramSocket probe = new DatagramSocket(address)) {
+            return probe.isBound();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static byte[] payload(int i) {
