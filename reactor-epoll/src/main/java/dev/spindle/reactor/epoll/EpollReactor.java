@@ -18,6 +18,9 @@ import dev.spindle.reactor.DescriptorHandler;
 import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Pipe;
+import dev.spindle.reactor.ProcessProtocol;
+import dev.spindle.reactor.ProcessSpec;
+import dev.spindle.reactor.ProcessTransport;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
@@ -65,6 +68,14 @@ import org.slf4j.LoggerFactory;
  * Listening sockets and user descriptors are level-triggered, registered only while someone
  * waits on them (so a hung-up pipe cannot make the loop spin).
  *
+ * <h2>UDP, UNIX-domain sockets, TLS and processes</h2>
+ * UDP sockets ({@link EpollDatagramTransport}) are level-triggered and in the epoll set only while
+ * reading or waiting to send. UNIX-domain stream sockets are TCP's classes with another address
+ * family: paths, and Linux abstract names bound length-exact (a leading NUL, no terminator).
+ * TLS is the shared, backend-neutral layer over these transports. Child processes need no thread:
+ * {@link EpollProcessTransport} spawns them with {@code posix_spawnp} and watches their pipes and
+ * a pidfd here (the portable implementation where Linux or glibc is too old for that).
+ *
  * <h2>Waiting and waking</h2>
  * {@code epoll_pwait2} waits with a nanosecond timeout where the C library and kernel have it
  * (glibc 2.35, Linux 5.11); elsewhere {@code epoll_wait} with the timeout rounded up to whole
@@ -103,6 +114,8 @@ final class EpollReactor extends AbstractReactor {
     private int[] generations = new int[64];
     private int generation;
     private final ArrayDeque<EpollTransport> readAgain = new ArrayDeque<>();
+    /** Native child processes where available; tests turn it off to run the portable ones here. */
+    boolean nativeProcesses = true;
     private long staleEvents;
 
     private ByteBuffer readBuffer;
@@ -474,6 +487,23 @@ final class EpollReactor extends AbstractReactor {
             n.close(fd);
             throw e;
         }
+    }
+
+    // ------------------------------------------------------------------ child processes
+
+    /**
+     * Starts a child without a thread of its own ({@link EpollProcessTransport}: posix_spawn,
+     * pipes and a pidfd in the epoll set) where the kernel and C library allow, else with the
+     * portable implementation.
+     */
+    @Override
+    public ProcessTransport spawnProcess(ProcessSpec spec, ProcessProtocol protocol) {
+        checkSpawnArguments(spec, protocol);
+        NativeIo n = io();
+        if (nativeProcesses && EpollProcessTransport.available(n)) {
+            return EpollProcessTransport.spawn(this, n, layout, spec, protocol);
+        }
+        return super.spawnProcess(spec, protocol);
     }
 
     // ------------------------------------------------------------------ descriptors

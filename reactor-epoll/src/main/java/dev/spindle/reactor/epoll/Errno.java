@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int ESRCH = 3;
     static final int EINTR = 4;
     static final int EBADF = 9;
     static final int EAGAIN = 11;

@@ -33,7 +33,7 @@ final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
     private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
@@ -87,12 +87,12 @@ final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name + "()"));
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    private static @Nullable MethodHandle linkOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static @Nullable MethodHandle linkOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
         Optional<MemorySegment> symbol = LIBC.find(name);
         return symbol.map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
     }
@@ -101,7 +101,7 @@ final class Libc {
         return EPOLL_PWAIT2 != null;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             throw r;
         }

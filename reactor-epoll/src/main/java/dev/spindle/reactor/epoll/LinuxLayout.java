@@ -80,6 +80,32 @@ final class LinuxLayout {
     static final int EPOLLRDHUP = 0x2000;
     static final int EPOLLET = 1 << 31;
 
+    // Child processes: <fcntl.h>, <sys/wait.h>, <signal.h>, <spawn.h>, <sys/syscall.h>
+    static final int O_WRONLY = 1;
+    static final int F_SETFL = 4;
+    static final int P_PID = 1;
+    static final int WNOHANG = 1;
+    static final int WEXITED = 4;
+    static final int CLD_EXITED = 1;
+    static final int CLD_KILLED = 2;
+    static final int CLD_DUMPED = 3;
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+    static final int POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** The generic system-call numbers, the same on x86_64 and aarch64 (Linux 5.1+ and 5.3+). */
+    static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    static final long SYS_PIDFD_OPEN = 434;
+    /** {@code sizeof(siginfo_t)}, and where {@code waitid} puts what it tells. */
+    static final long SIGINFO_SIZE = 128;
+    static final long SI_CODE = 8;
+    static final long SI_PID = 16;
+    static final long SI_STATUS = 24;
+    /** {@code sizeof(sigset_t)} in glibc (1024 bits). */
+    static final long SIGSET_SIZE = 128;
+    /** glibc's opaque {@code posix_spawn_file_actions_t} and {@code posix_spawnattr_t} (LP64). */
+    static final long POSIX_SPAWN_FILE_ACTIONS_SIZE = 80;
+    static final long POSIX_SPAWNATTR_SIZE = 336;
+
     /** A 16-bit value in network byte order (a port). */
     static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 

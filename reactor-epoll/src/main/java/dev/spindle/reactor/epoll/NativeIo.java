@@ -61,6 +61,7 @@ final class NativeIo {
     private final MemorySegment timespec;
     private final MemorySegment fdPair;
     private final MemorySegment option;
+    private final MemorySegment siginfo;
     private final LinuxLayout layout;
     private final long eventDataOffset;
     private final long eventEventsOffset;
@@ -87,6 +88,7 @@ final class NativeIo {
         this.timespec = arena.allocate(LinuxLayout.TIMESPEC);
         this.fdPair = arena.allocate(8, 4);
         this.option = arena.allocate(LinuxLayout.GROUP_SOURCE_REQ.byteSize(), 8);
+        this.siginfo = arena.allocate(LinuxLayout.SIGINFO_SIZE, 8);
         this.eventDataOffset = layout.epollDataOffset();
         this.eventEventsOffset = layout.epollEventsOffset();
         this.nanosecondWaits = nanosecondWaits && Libc.hasEpollPwait2() && pwait2Works;
@@ -132,6 +134,76 @@ final class NativeIo {
             throw new ErrnoException("pipe2", errno());
         }
         return (fdPair.get(JAVA_INT, 0) & 0xFFFF_FFFFL) | ((long) fdPair.get(JAVA_INT, 4) << 32);
+    }
+
+    /**
+     * A pipe for a child process: both ends close-on-exec, and only the parent's end
+     * non-blocking (the child's stays blocking, as programs expect of their standard streams).
+     *
+     * @param parentReads whether the parent keeps the read end (an output of the child)
+     * @return the read end in the low 32 bits, the write end above
+     */
+    long childPipe(boolean parentReads) throws ErrnoException {
+        if (Libc.pipe2(state, fdPair, LinuxLayout.O_CLOEXEC) != 0) {
+            throw new ErrnoException("pipe2", errno());
+        }
+        int r = fdPair.get(JAVA_INT, 0);
+        int w = fdPair.get(JAVA_INT, 4);
+        if (SpawnLibc.fcntl(state, parentReads ? r : w, LinuxLayout.F_SETFL, LinuxLayout.O_NONBLOCK) != 0) {
+            int e = errno();
+            close(r);
+            close(w);
+            throw new ErrnoException("fcntl(F_SETFL, O_NONBLOCK)", e);
+        }
+        return (r & 0xFFFF_FFFFL) | ((long) w << 32);
+    }
+
+    /** {@code pidfd_open(pid, 0)}: a descriptor that becomes readable when the process exits. */
+    int pidfdOpen(long pid) throws ErrnoException {
+        long fd = SpawnLibc.syscall(state, LinuxLayout.SYS_PIDFD_OPEN, pid, 0, 0, 0);
+        if (fd < 0) {
+            throw new ErrnoException("pidfd_open(" + pid + ")", errno());
+        }
+        return (int) fd;
+    }
+
+    /**
+     * {@code pidfd_send_signal(pidfd, signal, NULL, 0)}: signals exactly the process the
+     * descriptor was opened for, never one that reused its number.
+     *
+     * @return 0, or the errno ({@code ESRCH} once it has exited)
+     */
+    int pidfdSignal(int pidfd, int signal) {
+        return SpawnLibc.syscall(state, LinuxLayout.SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0) == 0 ? 0 : errno();
+    }
+
+    /** {@code kill(pid, signal)}: for a child that has no pidfd. @return 0, or the errno */
+    int kill(long pid, int signal) {
+        return SpawnLibc.kill(state, (int) pid, signal) == 0 ? 0 : errno();
+    }
+
+    /**
+     * Collects the exit of child {@code pid} if it has exited ({@code waitid(P_PID, WEXITED)},
+     * without waiting unless {@code block}).
+     *
+     * @return -1 if it has not exited yet, else {@code si_code << 32 | si_status}
+     *     ({@code CLD_EXITED} with the exit code, {@code CLD_KILLED} or {@code CLD_DUMPED} with
+     *     the signal)
+     */
+    long waitExit(long pid, boolean block) throws ErrnoException {
+        siginfo.fill((byte) 0);
+        int options = LinuxLayout.WEXITED | (block ? 0 : LinuxLayout.WNOHANG);
+        while (SpawnLibc.waitid(state, LinuxLayout.P_PID, (int) pid, siginfo, options) != 0) {
+            int e = errno();
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("waitid(P_PID, " + pid + ")", e);
+            }
+        }
+        if (siginfo.get(JAVA_INT, LinuxLayout.SI_PID) == 0) {
+            return -1;
+        }
+        return ((long) siginfo.get(JAVA_INT, LinuxLayout.SI_CODE) << 32)
+                | (siginfo.get(JAVA_INT, LinuxLayout.SI_STATUS) & 0xFFFF_FFFFL);
     }
 
     int eventfd() throws ErrnoException {

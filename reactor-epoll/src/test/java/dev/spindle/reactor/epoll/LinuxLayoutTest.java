@@ -105,6 +105,24 @@ class LinuxLayoutTest {
     }
 
     @Test
+    void processStructuresMatchTheLp64Definitions() {
+        // siginfo_t (asm-generic, both architectures): int si_signo, si_errno, si_code; then, 8-aligned,
+        // the SIGCHLD fields pid_t si_pid, uid_t si_uid, int si_status. 128 bytes in all.
+        assertEquals(128, LinuxLayout.SIGINFO_SIZE);
+        assertEquals(8, LinuxLayout.SI_CODE);
+        assertEquals(16, LinuxLayout.SI_PID);
+        assertEquals(24, LinuxLayout.SI_STATUS);
+        // glibc: sigset_t is 1024 bits; posix_spawn_file_actions_t { int, int, void *, int[16] } = 80;
+        // posix_spawnattr_t { short, pid_t, sigset_t, sigset_t, struct sched_param, int, int[16] } = 336.
+        assertEquals(128, LinuxLayout.SIGSET_SIZE);
+        assertEquals(80, LinuxLayout.POSIX_SPAWN_FILE_ACTIONS_SIZE);
+        assertEquals(336, LinuxLayout.POSIX_SPAWNATTR_SIZE);
+        // The generic system-call table (include/uapi/asm-generic/unistd.h), which x86_64 follows from 424 on.
+        assertEquals(424, LinuxLayout.SYS_PIDFD_SEND_SIGNAL);
+        assertEquals(434, LinuxLayout.SYS_PIDFD_OPEN);
+    }
+
+    @Test
     void nativeArchitectureMatchesTheCHeadersOfThisMachine(@TempDir Path dir) throws Exception {
         LinuxLayout native_ = LinuxLayout.current();
         Map<String, Long> expected = new LinkedHashMap<>();
@@ -143,6 +161,26 @@ class LinuxLayoutTest {
         expected.put("offsetof(struct group_source_req, gsr_interface)", LinuxLayout.GSR_INTERFACE);
         expected.put("offsetof(struct group_source_req, gsr_group)", LinuxLayout.GSR_GROUP);
         expected.put("offsetof(struct group_source_req, gsr_source)", LinuxLayout.GSR_SOURCE);
+        expected.put("sizeof(siginfo_t)", LinuxLayout.SIGINFO_SIZE);
+        expected.put("offsetof(siginfo_t, si_code)", LinuxLayout.SI_CODE);
+        expected.put("offsetof(siginfo_t, si_pid)", LinuxLayout.SI_PID);
+        expected.put("offsetof(siginfo_t, si_status)", LinuxLayout.SI_STATUS);
+        expected.put("sizeof(sigset_t)", LinuxLayout.SIGSET_SIZE);
+        expected.put("sizeof(posix_spawn_file_actions_t)", LinuxLayout.POSIX_SPAWN_FILE_ACTIONS_SIZE);
+        expected.put("sizeof(posix_spawnattr_t)", LinuxLayout.POSIX_SPAWNATTR_SIZE);
+        expected.put("O_WRONLY", (long) LinuxLayout.O_WRONLY);
+        expected.put("F_SETFL", (long) LinuxLayout.F_SETFL);
+        expected.put("P_PID", (long) LinuxLayout.P_PID);
+        expected.put("WNOHANG", (long) LinuxLayout.WNOHANG);
+        expected.put("WEXITED", (long) LinuxLayout.WEXITED);
+        expected.put("CLD_EXITED", (long) LinuxLayout.CLD_EXITED);
+        expected.put("CLD_KILLED", (long) LinuxLayout.CLD_KILLED);
+        expected.put("CLD_DUMPED", (long) LinuxLayout.CLD_DUMPED);
+        expected.put("SIGKILL", (long) LinuxLayout.SIGKILL);
+        expected.put("SIGTERM", (long) LinuxLayout.SIGTERM);
+        expected.put("POSIX_SPAWN_SETSIGMASK", (long) LinuxLayout.POSIX_SPAWN_SETSIGMASK);
+        expected.put("SYS_pidfd_open", LinuxLayout.SYS_PIDFD_OPEN);
+        expected.put("SYS_pidfd_send_signal", LinuxLayout.SYS_PIDFD_SEND_SIGNAL);
         expected.put("AF_UNSPEC", (long) LinuxLayout.AF_UNSPEC);
         expected.put("AF_UNIX", (long) LinuxLayout.AF_UNIX);
         expected.put("SOCK_DGRAM", (long) LinuxLayout.SOCK_DGRAM);
@@ -197,7 +235,7 @@ class LinuxLayoutTest {
         for (String e : new String[] {"EPERM", "EINTR", "EBADF", "EAGAIN", "ENOMEM", "EINVAL", "ENFILE", "EMFILE",
             "EPIPE", "ENOSYS", "EPROTO", "ENOPROTOOPT", "EOPNOTSUPP", "EADDRINUSE", "ENETDOWN", "ENETUNREACH",
             "ECONNABORTED", "ECONNRESET", "ENOBUFS", "ETIMEDOUT", "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",
-            "EINPROGRESS", "EACCES", "ENAMETOOLONG"}) {
+            "EINPROGRESS", "EACCES", "ENAMETOOLONG", "ESRCH"}) {
             expected.put(e, (long) Errno.class.getDeclaredField(e).getInt(null));
         }
 
@@ -205,6 +243,7 @@ class LinuxLayoutTest {
                 .append("#define _GNU_SOURCE\n#include <stdio.h>\n#include <stddef.h>\n#include <errno.h>\n")
                 .append("#include <fcntl.h>\n#include <sys/socket.h>\n#include <sys/uio.h>\n#include <sys/un.h>\n#include <netinet/in.h>\n")
                 .append("#include <netinet/tcp.h>\n#include <sys/epoll.h>\n#include <sys/eventfd.h>\n#include <time.h>\n")
+                .append("#include <signal.h>\n#include <spawn.h>\n#include <sys/wait.h>\n#include <sys/syscall.h>\n")
                 .append("int main(void) {\n");
         for (String expr : expected.keySet()) {
             c.append("  printf(\"%s=%lld\\n\", \"").append(expr).append("\", (long long) (").append(expr).append("));\n");
