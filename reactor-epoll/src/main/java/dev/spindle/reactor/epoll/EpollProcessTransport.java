@@ -204,7 +204,7 @@ final class EpollProcessTransport extends AbstractProcessTransport {
      * @throws ProcessStartException naming the errno if the child cannot be started
      */
     private static long posixSpawn(ProcessSpec spec, @Nullable Path dir, int stdinRead, int stdoutWrite, int stderrWrite) {
-        Charset charset = platformCharset();
+        Charset charset = NativeIo.platformCharset();
         try (Arena a = Arena.ofConfined()) {
             List<String> command = spec.command();
             MemorySegment file = cString(a, charset, command.get(0), spec, "the executable");
@@ -299,11 +299,6 @@ final class EpollProcessTransport extends AbstractProcessTransport {
         MemorySegment m = a.allocate(bytes.length + 1L);
         MemorySegment.copy(bytes, 0, m, JAVA_BYTE, 0, bytes.length);
         return m;
-    }
-
-    private static Charset platformCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
     }
 
     // ------------------------------------------------------------------ exit

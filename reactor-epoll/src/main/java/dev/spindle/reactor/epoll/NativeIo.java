@@ -48,7 +48,7 @@ final class NativeIo {
     static final int HEAP_TRANSFER_LIMIT = 256 * 1024;
 
     private static volatile boolean pwait2Works = true;
-    private static final Charset FILE_NAMES = fileNameCharset();
+    private static final Charset FILE_NAMES = platformCharset();
 
     private final Arena arena;
     private final MemorySegment state;
@@ -370,7 +370,11 @@ final class NativeIo {
      *     read {@code SO_ERROR})
      */
     boolean connect(int fd, InetSocketAddress target) throws IOException {
-        int len = encode(target);
+        return connectEncoded(fd, encode(target), target);
+    }
+
+    /** {@code connect} to the address in the scratch area. */
+    private boolean connectEncoded(int fd, int len, SocketAddress target) throws IOException {
         if (Libc.connect(state, fd, sockaddr, len) == 0) {
             return true;
         }
@@ -435,15 +439,7 @@ final class NativeIo {
      * @return true if connected, false if the kernel reports the connect in progress
      */
     boolean connect(int fd, UnixAddress target) throws IOException {
-        int len = encodeUnix(target);
-        if (Libc.connect(state, fd, sockaddr, len) == 0) {
-            return true;
-        }
-        int e = errno();
-        if (e == Errno.EINPROGRESS || e == Errno.EINTR) {
-            return false;
-        }
-        throw ErrnoException.connectFailure("connect to " + target, e);
+        return connectEncoded(fd, encodeUnix(target), target);
     }
 
     /** The peer address of the last successful {@link #accept} on a UNIX-domain socket. */
@@ -533,15 +529,13 @@ final class NativeIo {
         return UnixDomainSocketAddress.of(new String(path, FILE_NAMES));
     }
 
-    /** The charset the JDK turns file names into bytes with (socket paths included). */
-    private static Charset fileNameCharset() {
-        for (String property : new String[] {"sun.jnu.encoding", "native.encoding"}) {
-            String name = System.getProperty(property);
-            if (name != null && Charset.isSupported(name)) {
-                return Charset.forName(name);
-            }
-        }
-        return StandardCharsets.UTF_8;
+    /**
+     * The platform charset the JDK turns file names, command lines and environments into bytes
+     * with ({@code sun.jnu.encoding}): socket paths and a child's arguments are encoded alike.
+     */
+    static Charset platformCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
     }
 
     // ------------------------------------------------------------------ UDP

@@ -1,20 +1,24 @@
 package dev.spindle.reactor.epoll;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.Transport;
 import dev.spindle.reactor.contract.ReactorContractSupport;
 import dev.spindle.reactor.contract.ReactorHarness;
 import dev.spindle.reactor.contract.RecordingProtocol;
+import dev.spindle.reactor.contract.StreamPattern;
 import dev.spindle.reactor.select.SelectReactorProvider;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -61,8 +65,10 @@ abstract class CrossBackendSupport extends ReactorContractSupport {
     /**
      * Listens on the server's loop with {@code listen}, given a factory that records each
      * accepted connection's protocol.
+     *
+     * @return the server; its port number is -1 unless it listens on an IP address
      */
-    static Accepting accepting(ReactorHarness h, Function<ProtocolFactory, ListeningPort> listen,
+    static Server accepting(ReactorHarness h, Function<ProtocolFactory, ListeningPort> listen,
             Supplier<? extends RecordingProtocol> protocols) {
         BlockingQueue<RecordingProtocol> accepted = new LinkedBlockingQueue<>();
         return h.call(() -> {
@@ -71,44 +77,75 @@ abstract class CrossBackendSupport extends ReactorContractSupport {
                 accepted.add(p);
                 return p;
             });
-            return new Accepting(port, port.localAddress(), accepted);
+            SocketAddress local = port.localAddress();
+            return new Server(port, local instanceof InetSocketAddress ? ((InetSocketAddress) local).getPort() : -1, accepted);
         });
     }
 
-    /** A listening port of any kind and the protocols of the connections it accepted. */
-    static final class Accepting {
-        /** The port; loop thread only. */
-        final ListeningPort port;
-        /** Its bound address, read on the loop when it was opened. */
-        final SocketAddress address;
-        private final BlockingQueue<RecordingProtocol> accepted;
+    /** Listens on a pairing's server reactor, one protocol from {@code protocols} per connection. */
+    interface Listen {
+        Server listen(Supplier<? extends RecordingProtocol> protocols);
+    }
 
-        Accepting(ListeningPort port, SocketAddress address, BlockingQueue<RecordingProtocol> accepted) {
-            this.port = port;
-            this.address = address;
-            this.accepted = accepted;
-        }
+    /** Connects from a pairing's client reactor to {@code server} and waits for the transport. */
+    interface Connect {
+        Transport connect(Server server, RecordingProtocol protocol);
+    }
 
-        /** The bound TCP port number. */
-        int portNumber() {
-            return ((InetSocketAddress) address).getPort();
-        }
-
-        /** The protocol of the next accepted connection, once it is made. */
-        RecordingProtocol next() {
-            RecordingProtocol p;
-            try {
-                p = accepted.poll(ReactorHarness.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
+    /**
+     * Half-close across the pairing: the client writes a request and shuts its output down; the
+     * server, seeing the end of stream, replies and closes; both ends close cleanly.
+     */
+    static void assertHalfCloseLetsTheServerReply(Ends e, Listen listen, Connect connect) {
+        Server server = listen.listen(() -> new RecordingProtocol() {
+            @Override
+            protected boolean onEof(boolean keepOpen) {
+                transport().write(("reply:" + receivedText()).getBytes(UTF_8));
+                transport().close();
+                return true;
             }
-            if (p == null) {
-                throw new AssertionError("no connection accepted within " + ReactorHarness.WAIT);
+        });
+        RecordingProtocol client = new RecordingProtocol();
+        Transport t = connect.connect(server, client);
+        RecordingProtocol accepted = server.next();
+        e.client.run(() -> {
+            t.write("request".getBytes(UTF_8));
+            t.shutdownOutput();
+        });
+        assertNull(ReactorHarness.await(client.lost()));
+        assertEquals("reply:request", client.receivedText());
+        assertEquals(List.of("made", "data", "eof", "lost"), client.events());
+        assertNull(ReactorHarness.await(accepted.lost()));
+        assertEquals(List.of("made", "data", "eof", "lost"), accepted.events());
+    }
+
+    /**
+     * Back-pressure across the pairing: a server that starts with reading paused makes the
+     * client unwritable once; when it resumes, every byte arrives intact and the client becomes
+     * writable again.
+     */
+    static void assertBackPressureUntilTheReceiverResumes(Ends e, Listen listen, Connect connect) {
+        Server server = listen.listen(() -> new RecordingProtocol() {
+            @Override
+            protected void onConnectionMade(Transport t) {
+                t.pauseReading();
             }
-            ReactorHarness.await(p.made());
-            return p;
-        }
+        });
+        RecordingProtocol client = new RecordingProtocol();
+        Transport t = connect.connect(server, client);
+        RecordingProtocol receiver = server.next();
+        StreamPattern.Source src = new StreamPattern.Source();
+        long written = e.client.call(() -> {
+            fillUntilUnwritable(t, src, 64 * 1024, 4L << 20);
+            return src.offset();
+        });
+        assertEquals(List.of(false), client.writability());
+        assertEquals(0, receiver.receivedBytes(), "the receiver is paused");
+
+        e.server.run(() -> receiver.transport().resumeReading());
+        ReactorHarness.await("all " + written + " bytes", () -> receiver.receivedBytes() == written);
+        receiver.pattern().assertIntact();
+        ReactorHarness.await("writable again", () -> client.writability().equals(List.of(false, true)));
     }
 
     /** The client and server reactors of one test. */

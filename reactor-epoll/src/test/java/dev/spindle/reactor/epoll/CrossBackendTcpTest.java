@@ -74,19 +74,8 @@ class CrossBackendTcpTest extends CrossBackendSupport {
     @EnumSource(Pairing.class)
     void backPressureUntilTheReceiverResumesThenEveryByteIntact(Pairing p) {
         Ends e = ends(p);
-        Link link = pausedReceiver(e);
-        StreamPattern.Source src = new StreamPattern.Source();
-        long written = e.client.call(() -> {
-            fillUntilUnwritable(link.transport, src, CHUNK, 4L << 20);
-            return src.offset();
-        });
-        assertEquals(List.of(false), link.client.writability());
-        assertEquals(0, link.accepted.receivedBytes(), "the receiver is paused");
-
-        e.server.run(() -> link.accepted.transport().resumeReading());
-        ReactorHarness.await("all " + written + " bytes", () -> link.accepted.receivedBytes() == written);
-        link.accepted.pattern().assertIntact();
-        ReactorHarness.await("writable again", () -> link.client.writability().equals(List.of(false, true)));
+        assertBackPressureUntilTheReceiverResumes(e, protocols -> listen(e.server, protocols),
+                (server, client) -> connect(e.client, server.port(), client));
     }
 
     @ParameterizedTest
@@ -114,26 +103,8 @@ class CrossBackendTcpTest extends CrossBackendSupport {
     @EnumSource(Pairing.class)
     void halfCloseLetsTheServerReplyAfterEof(Pairing p) {
         Ends e = ends(p);
-        Server server = listen(e.server, () -> new RecordingProtocol() {
-            @Override
-            protected boolean onEof(boolean keepOpen) {
-                transport().write(("reply:" + receivedText()).getBytes(UTF_8));
-                transport().close();
-                return true;
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
-        e.client.run(() -> {
-            t.write("request".getBytes(UTF_8));
-            t.shutdownOutput();
-        });
-        assertNull(ReactorHarness.await(client.lost()));
-        assertEquals("reply:request", client.receivedText());
-        assertEquals(List.of("made", "data", "eof", "lost"), client.events());
-        assertNull(ReactorHarness.await(accepted.lost()));
-        assertEquals(List.of("made", "data", "eof", "lost"), accepted.events());
+        assertHalfCloseLetsTheServerReply(e, protocols -> listen(e.server, protocols),
+                (server, client) -> connect(e.client, server.port(), client));
     }
 
     @ParameterizedTest

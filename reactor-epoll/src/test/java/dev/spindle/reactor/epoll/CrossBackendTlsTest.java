@@ -45,10 +45,10 @@ class CrossBackendTlsTest extends CrossBackendSupport {
     @MethodSource("pairingsAndVersions")
     void echoThenTheClientsCloseNotify(Pairing p, String version) {
         Ends e = ends(p);
-        Accepting server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).protocols(List.of(version)).build(),
+        Server server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).protocols(List.of(version)).build(),
                 RecordingProtocol.Echo::new);
         RecordingProtocol client = new RecordingProtocol();
-        Transport t = connectTls(e.client, server.portNumber(), client, clientOptions().protocols(List.of(version)).build());
+        Transport t = connectTls(e.client, server.port(), client, clientOptions().protocols(List.of(version)).build());
         RecordingProtocol accepted = server.next();
         assertEquals(version, e.client.call(() -> assertInstanceOf(TlsTransport.class, t).session().getProtocol()));
         assertEquals(version, e.server.call(() -> ((TlsTransport) accepted.transport()).session().getProtocol()));
@@ -70,7 +70,7 @@ class CrossBackendTlsTest extends CrossBackendSupport {
     @EnumSource(Pairing.class)
     void theServersCloseNotifyIsACleanEndOfStreamForTheClient(Pairing p) {
         Ends e = ends(p);
-        Accepting server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).build(), () -> new RecordingProtocol() {
+        Server server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).build(), () -> new RecordingProtocol() {
             @Override
             protected void onConnectionMade(Transport t) {
                 t.write("goodbye".getBytes(UTF_8));
@@ -78,7 +78,7 @@ class CrossBackendTlsTest extends CrossBackendSupport {
             }
         });
         RecordingProtocol client = new RecordingProtocol();
-        connectTls(e.client, server.portNumber(), client, clientOptions().build());
+        connectTls(e.client, server.port(), client, clientOptions().build());
         RecordingProtocol accepted = server.next();
         assertNull(ReactorHarness.await(client.lost()));
         assertEquals("goodbye", client.receivedText());
@@ -90,9 +90,9 @@ class CrossBackendTlsTest extends CrossBackendSupport {
     @EnumSource(Pairing.class)
     void megabytesEchoedIntactUnderBackPressure(Pairing p) {
         Ends e = ends(p);
-        Accepting server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).build(), RecordingProtocol.Echo::new);
+        Server server = listenTls(e.server, TlsServerOptions.builder(LOCALHOST.serverContext()).build(), RecordingProtocol.Echo::new);
         RecordingProtocol client = new RecordingProtocol();
-        Transport t = connectTls(e.client, server.portNumber(), client, clientOptions().build());
+        Transport t = connectTls(e.client, server.port(), client, clientOptions().build());
         server.next();
         long total = 4L << 20;
         StreamPattern.Source src = new StreamPattern.Source();
@@ -109,7 +109,7 @@ class CrossBackendTlsTest extends CrossBackendSupport {
         return TlsClientOptions.builder().sslContext(PKI.clientContext());
     }
 
-    private static Accepting listenTls(ReactorHarness h, TlsServerOptions options, Supplier<? extends RecordingProtocol> protocols) {
+    private static Server listenTls(ReactorHarness h, TlsServerOptions options, Supplier<? extends RecordingProtocol> protocols) {
         return accepting(h, f -> h.reactor().listenTls(new InetSocketAddress(LOOPBACK, 0), f, options), protocols);
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.spindle.reactor.Transport;
 import dev.spindle.reactor.contract.ReactorHarness;
 import dev.spindle.reactor.contract.RecordingProtocol;
-import dev.spindle.reactor.contract.StreamPattern;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,8 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(60)
 class CrossBackendUnixTest extends CrossBackendSupport {
-    private static final int CHUNK = 64 * 1024;
-
     @TempDir
     Path dir;
 
@@ -38,13 +35,13 @@ class CrossBackendUnixTest extends CrossBackendSupport {
     void echoWithUnixAddressesThenCleanClose(Pairing p) {
         Ends e = ends(p);
         Path path = dir.resolve("echo.sock");
-        Accepting server = listen(e, path, RecordingProtocol.Echo::new);
+        Server server = listen(e, path, RecordingProtocol.Echo::new);
         RecordingProtocol client = new RecordingProtocol();
         Transport t = connect(e, path, client);
         RecordingProtocol accepted = server.next();
         UnixDomainSocketAddress bound = UnixDomainSocketAddress.of(path);
         UnixDomainSocketAddress unnamed = UnixDomainSocketAddress.of("");
-        assertEquals(bound, server.address);
+        assertEquals(bound, e.server.call(server.listeningPort()::localAddress));
         assertEquals(List.of(bound, unnamed), e.client.call(() -> List.of(t.remoteAddress(), t.localAddress())));
         assertEquals(List.of(bound, unnamed), e.server.call(() -> List.of(accepted.transport().localAddress(),
                 accepted.transport().remoteAddress())));
@@ -58,7 +55,7 @@ class CrossBackendUnixTest extends CrossBackendSupport {
         assertEquals(List.of("made", "data", "lost"), client.events());
         assertEquals(List.of("made", "data", "eof", "lost"), accepted.events());
 
-        e.server.run(server.port::close);
+        e.server.run(server.listeningPort()::close);
         assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the socket file is removed on close");
     }
 
@@ -67,26 +64,7 @@ class CrossBackendUnixTest extends CrossBackendSupport {
     void halfCloseLetsTheServerReplyAfterEof(Pairing p) {
         Ends e = ends(p);
         Path path = dir.resolve("half.sock");
-        Accepting server = listen(e, path, () -> new RecordingProtocol() {
-            @Override
-            protected boolean onEof(boolean keepOpen) {
-                transport().write(("reply:" + receivedText()).getBytes(UTF_8));
-                transport().close();
-                return true;
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e, path, client);
-        RecordingProtocol accepted = server.next();
-        e.client.run(() -> {
-            t.write("request".getBytes(UTF_8));
-            t.shutdownOutput();
-        });
-        assertNull(ReactorHarness.await(client.lost()));
-        assertEquals("reply:request", client.receivedText());
-        assertEquals(List.of("made", "data", "eof", "lost"), client.events());
-        assertNull(ReactorHarness.await(accepted.lost()));
-        assertEquals(List.of("made", "data", "eof", "lost"), accepted.events());
+        assertHalfCloseLetsTheServerReply(e, protocols -> listen(e, path, protocols), (server, client) -> connect(e, path, client));
     }
 
     @ParameterizedTest
@@ -94,30 +72,10 @@ class CrossBackendUnixTest extends CrossBackendSupport {
     void backPressureUntilTheReceiverResumesThenEveryByteIntact(Pairing p) {
         Ends e = ends(p);
         Path path = dir.resolve("flow.sock");
-        Accepting server = listen(e, path, () -> new RecordingProtocol() {
-            @Override
-            protected void onConnectionMade(Transport t) {
-                t.pauseReading();
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e, path, client);
-        RecordingProtocol receiver = server.next();
-        StreamPattern.Source src = new StreamPattern.Source();
-        long written = e.client.call(() -> {
-            fillUntilUnwritable(t, src, CHUNK, 4L << 20);
-            return src.offset();
-        });
-        assertEquals(List.of(false), client.writability());
-        assertEquals(0, receiver.receivedBytes(), "the receiver is paused");
-
-        e.server.run(() -> receiver.transport().resumeReading());
-        ReactorHarness.await("all " + written + " bytes", () -> receiver.receivedBytes() == written);
-        receiver.pattern().assertIntact();
-        ReactorHarness.await("writable again", () -> client.writability().equals(List.of(false, true)));
+        assertBackPressureUntilTheReceiverResumes(e, protocols -> listen(e, path, protocols), (server, client) -> connect(e, path, client));
     }
 
-    private static Accepting listen(Ends e, Path path, Supplier<? extends RecordingProtocol> protocols) {
+    private static Server listen(Ends e, Path path, Supplier<? extends RecordingProtocol> protocols) {
         return accepting(e.server, f -> e.server.reactor().listenUnix(path, f), protocols);
     }
 
