@@ -306,7 +306,14 @@ public abstract class ReactorContractSupport {
         private final int portNumber;
         private final BlockingQueue<RecordingProtocol> accepted;
 
-        Server(ListeningPort port, int portNumber, BlockingQueue<RecordingProtocol> accepted) {
+        /**
+         * Wraps a port whose factory adds each protocol it builds to {@code accepted}.
+         *
+         * @param port the port
+         * @param portNumber its TCP port number, or -1
+         * @param accepted where the factory puts the protocols
+         */
+        public Server(ListeningPort port, int portNumber, BlockingQueue<RecordingProtocol> accepted) {
             this.port = port;
             this.portNumber = portNumber;
             this.accepted = accepted;

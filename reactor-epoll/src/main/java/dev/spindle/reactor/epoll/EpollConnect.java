@@ -9,29 +9,35 @@ import static dev.spindle.reactor.epoll.LinuxLayout.EPOLLRDHUP;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.spi.AbstractReactor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
- * One non-blocking connect in progress. Its socket is already registered the way a connection
- * is ({@link EpollTransport#EVENTS}); on success the transport takes the same slot over, so
- * connecting costs no further {@code epoll_ctl}.
+ * One non-blocking connect in progress, TCP or UNIX-domain. Its socket is already registered the
+ * way a connection is ({@link EpollTransport#EVENTS}); on success the transport takes the same
+ * slot over, so connecting costs no further {@code epoll_ctl}.
  */
 final class EpollConnect implements EpollHandler, AbstractReactor.PendingConnect {
     private final EpollReactor reactor;
     private final NativeIo io;
     private final int fd;
-    private final InetSocketAddress target;
+    private final SocketAddress target;
+    private final boolean unix;
     private final Protocol protocol;
     private final AbstractReactor.ConnectListener listener;
     private boolean done;
     private boolean closed;
 
-    EpollConnect(EpollReactor reactor, NativeIo io, int fd, InetSocketAddress target, Protocol protocol,
+    /**
+     * @param target the peer as the transport reports it
+     * @param unix a UNIX-domain socket (its local address is decoded as one)
+     */
+    EpollConnect(EpollReactor reactor, NativeIo io, int fd, SocketAddress target, boolean unix, Protocol protocol,
             AbstractReactor.ConnectListener listener) {
         this.reactor = reactor;
         this.io = io;
         this.fd = fd;
         this.target = target;
+        this.unix = unix;
         this.protocol = protocol;
         this.listener = listener;
     }
@@ -49,7 +55,7 @@ final class EpollConnect implements EpollHandler, AbstractReactor.PendingConnect
             return;
         }
         if (error != 0) {
-            fail(new ErrnoException("connect to " + target, error));
+            fail(ErrnoException.connectFailure("connect to " + target, error));
         } else if ((events & EPOLLOUT) != 0) {
             connected(events);
         }
@@ -65,7 +71,7 @@ final class EpollConnect implements EpollHandler, AbstractReactor.PendingConnect
         done = true;
         EpollTransport t;
         try {
-            t = new EpollTransport(reactor, io, protocol, fd, io.localAddress(fd), target);
+            t = new EpollTransport(reactor, io, protocol, fd, unix ? io.unixLocalAddress(fd) : io.localAddress(fd), target);
         } catch (IOException | RuntimeException e) {
             done = false;
             fail(e);

@@ -2,20 +2,22 @@ package dev.spindle.reactor.epoll;
 
 import static dev.spindle.reactor.epoll.LinuxLayout.EPOLLIN;
 
-import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.spi.ReactorResource;
+import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listening TCP socket on the epoll backend, level-triggered. When the process or system runs
+ * A listening TCP or UNIX-domain socket on the epoll backend, level-triggered. A UNIX port owns
+ * its {@link UnixSocketFile} and removes it when it closes. When the process or system runs
  * out of descriptors or memory ({@code EMFILE}, {@code ENFILE}, {@code ENOBUFS}, {@code ENOMEM})
  * the pending connection stays in the kernel's queue and the socket would be reported ready again
  * at once: accepting pauses for {@value #PAUSE_MILLIS} ms instead (the socket leaves the epoll set),
@@ -30,25 +32,33 @@ final class EpollListeningPort implements ListeningPort, ReactorResource, EpollH
     private final EpollReactor reactor;
     private final NativeIo io;
     private final int fd;
-    private final InetSocketAddress local;
+    private final SocketAddress local;
     private final boolean wildcard;
     private final ProtocolFactory factory;
-    private final ListenOptions options;
+    private final boolean tcpNoDelay;
+    // UNIX ports only: the socket file (a no-op for an abstract name), removed on close.
+    private final @Nullable UnixSocketFile socketFile;
     private final Runnable resumeAccepting = this::resumeAccepting;
     private boolean open = true;
     private boolean registered;
     private long acceptFailures;
     private long pauses;
 
-    EpollListeningPort(EpollReactor reactor, NativeIo io, int fd, InetSocketAddress local, ProtocolFactory factory,
-            ListenOptions options) {
+    /**
+     * @param local the bound address
+     * @param tcpNoDelay set {@code TCP_NODELAY} on accepted TCP connections
+     * @param socketFile for a UNIX-domain port, its socket file; null for TCP
+     */
+    EpollListeningPort(EpollReactor reactor, NativeIo io, int fd, SocketAddress local, ProtocolFactory factory,
+            boolean tcpNoDelay, @Nullable UnixSocketFile socketFile) {
         this.reactor = reactor;
         this.io = io;
         this.fd = fd;
         this.local = local;
-        this.wildcard = local.getAddress().isAnyLocalAddress();
+        this.wildcard = local instanceof InetSocketAddress && ((InetSocketAddress) local).getAddress().isAnyLocalAddress();
         this.factory = factory;
-        this.options = options;
+        this.tcpNoDelay = tcpNoDelay;
+        this.socketFile = socketFile;
     }
 
     void register() throws ErrnoException {
@@ -109,11 +119,11 @@ final class EpollListeningPort implements ListeningPort, ReactorResource, EpollH
     }
 
     private void accepted(int c) {
-        InetSocketAddress remote;
-        InetSocketAddress localOfConnection;
+        SocketAddress remote;
+        SocketAddress localOfConnection;
         try {
-            remote = io.acceptedPeer();
-            if (options.tcpNoDelay()) {
+            remote = socketFile != null ? io.acceptedUnixPeer() : io.acceptedPeer();
+            if (tcpNoDelay) {
                 io.setIntOption(c, LinuxLayout.IPPROTO_TCP, LinuxLayout.TCP_NODELAY, 1, "TCP_NODELAY");
             }
             localOfConnection = wildcard ? io.localAddress(c) : local;
@@ -176,6 +186,10 @@ final class EpollListeningPort implements ListeningPort, ReactorResource, EpollH
             io.close(fd);
         }
         registered = false;
+        UnixSocketFile f = socketFile;
+        if (f != null) {
+            f.remove();
+        }
         reactor.untrack(this);
     }
 

@@ -11,22 +11,33 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.Descriptor;
 import dev.spindle.reactor.DescriptorHandler;
 import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Pipe;
+import dev.spindle.reactor.ProcessProtocol;
+import dev.spindle.reactor.ProcessSpec;
+import dev.spindle.reactor.ProcessTransport;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
+import dev.spindle.reactor.UdpOptions;
+import dev.spindle.reactor.UnixAddress;
+import dev.spindle.reactor.UnixListenOptions;
 import dev.spindle.reactor.spi.AbstractReactor;
 import dev.spindle.reactor.spi.DescriptorSets;
+import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -56,6 +67,14 @@ import org.slf4j.LoggerFactory;
  * "read again" list served on the next pass, which does not block while the list is non-empty.
  * Listening sockets and user descriptors are level-triggered, registered only while someone
  * waits on them (so a hung-up pipe cannot make the loop spin).
+ *
+ * <h2>UDP, UNIX-domain sockets, TLS and processes</h2>
+ * UDP sockets ({@link EpollDatagramTransport}) are level-triggered and in the epoll set only while
+ * reading or waiting to send. UNIX-domain stream sockets are TCP's classes with another address
+ * family: paths, and Linux abstract names bound length-exact (a leading NUL, no terminator).
+ * TLS is the shared, backend-neutral layer over these transports. Child processes need no thread:
+ * {@link EpollProcessTransport} spawns them with {@code posix_spawnp} and watches their pipes and
+ * a pidfd here (the portable implementation where Linux or glibc is too old for that).
  *
  * <h2>Waiting and waking</h2>
  * {@code epoll_pwait2} waits with a nanosecond timeout where the C library and kernel have it
@@ -95,6 +114,8 @@ final class EpollReactor extends AbstractReactor {
     private int[] generations = new int[64];
     private int generation;
     private final ArrayDeque<EpollTransport> readAgain = new ArrayDeque<>();
+    /** Native child processes where available; tests turn it off to run the portable ones here. */
+    boolean nativeProcesses = true;
     private long staleEvents;
 
     private ByteBuffer readBuffer;
@@ -365,7 +386,7 @@ final class EpollReactor extends AbstractReactor {
             }
             n.bind(fd, bindAddress);
             n.listen(fd, options.backlog());
-            EpollListeningPort port = new EpollListeningPort(this, n, fd, n.localAddress(fd), factory, options);
+            EpollListeningPort port = new EpollListeningPort(this, n, fd, n.localAddress(fd), factory, options.tcpNoDelay(), null);
             port.register();
             track(port);
             return port;
@@ -389,20 +410,100 @@ final class EpollReactor extends AbstractReactor {
                 n.bind(fd, local);
             }
             boolean now = n.connect(fd, target);
-            EpollConnect c = new EpollConnect(this, n, fd, target, protocol, listener);
-            // Registered after connect(): an unconnected socket reports EPOLLOUT | EPOLLHUP.
-            register(fd, c, EpollTransport.EVENTS);
-            if (now) {
-                c.connected(0);
-            }
-            return c;
+            return connecting(n, fd, target, false, now, protocol, listener);
         } catch (IOException | RuntimeException e) {
-            if (fd >= 0 && fd < handlers.length && handlers[fd] != null) {
-                deregister(fd, true);
-            }
             n.close(fd);
             throw e;
         }
+    }
+
+    /**
+     * Registers a socket whose connect was started and hands it to an {@link EpollConnect}. On
+     * failure the slot is freed; the caller closes the socket.
+     */
+    private EpollConnect connecting(NativeIo n, int fd, SocketAddress remote, boolean unix, boolean now,
+            Protocol protocol, ConnectListener listener) throws ErrnoException {
+        EpollConnect c = new EpollConnect(this, n, fd, remote, unix, protocol, listener);
+        // Registered after connect(): an unconnected socket reports EPOLLOUT | EPOLLHUP.
+        register(fd, c, EpollTransport.EVENTS);
+        if (now) {
+            try {
+                c.connected(0);
+            } catch (RuntimeException e) {
+                deregister(fd, true);
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    @Override
+    protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
+            DatagramProtocol protocol, UdpOptions options) {
+        return EpollDatagramTransport.open(this, io(), bindAddress, family, protocol, options);
+    }
+
+    // ------------------------------------------------------------------ UNIX-domain sockets
+
+    /** Linux binds abstract names directly: a leading NUL and a length that ends the name. */
+    @Override
+    protected boolean supportsAbstractUnixNamespace() {
+        return true;
+    }
+
+    @Override
+    public ListeningPort listenUnix(UnixAddress address, ProtocolFactory factory, UnixListenOptions options) {
+        checkListenUnixArguments(address, factory, options);
+        UnixSocketFile file = UnixSocketFile.prepare(address, options);
+        NativeIo n = io();
+        int fd = -1;
+        try {
+            fd = n.socket(LinuxLayout.AF_UNIX, LinuxLayout.SOCK_STREAM);
+            n.bind(fd, address);
+            file.bound();
+            n.listen(fd, options.backlog());
+            EpollListeningPort port = new EpollListeningPort(this, n, fd, address.toSocketAddress(), factory, false, file);
+            port.register();
+            track(port);
+            return port;
+        } catch (IOException | RuntimeException e) {
+            n.close(fd);
+            file.remove();
+            throw new CannotListenException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected PendingConnect beginConnectUnix(UnixAddress target, Protocol protocol, ConnectListener listener)
+            throws IOException {
+        NativeIo n = io();
+        int fd = n.socket(LinuxLayout.AF_UNIX, LinuxLayout.SOCK_STREAM);
+        try {
+            boolean now = n.connect(fd, target);
+            return connecting(n, fd, target.toSocketAddress(), true, now, protocol, listener);
+        } catch (IOException | RuntimeException e) {
+            n.close(fd);
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ child processes
+
+    /**
+     * Starts a child without a thread of its own ({@link EpollProcessTransport}: posix_spawn,
+     * pipes and a pidfd in the epoll set) where the kernel and C library allow, else with the
+     * portable implementation.
+     */
+    @Override
+    public ProcessTransport spawnProcess(ProcessSpec spec, ProcessProtocol protocol) {
+        checkSpawnArguments(spec, protocol);
+        NativeIo n = io();
+        if (nativeProcesses && EpollProcessTransport.available(n)) {
+            return EpollProcessTransport.spawn(this, n, layout, spec, protocol);
+        }
+        return super.spawnProcess(spec, protocol);
     }
 
     // ------------------------------------------------------------------ descriptors

@@ -126,6 +126,11 @@ final class EpollTransport extends AbstractStreamTransport implements EpollHandl
         writeInterest = false;
         if (io.isOpen()) {
             epoll.deregister(fd, true);
+            // A FIN first, as the JDK's channels send before closing: a close (or abort) with
+            // unread input then reaches the peer as an end of stream followed by a reset, not
+            // as a bare reset that could overtake what was sent before, so both backends end
+            // connections alike (a TLS peer sees the missing close_notify, not ECONNRESET).
+            io.shutdownOutputQuietly(fd);
             io.close(fd);
         }
     }

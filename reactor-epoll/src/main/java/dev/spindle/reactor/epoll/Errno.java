@@ -10,14 +10,17 @@ import org.jspecify.annotations.Nullable;
 final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int ESRCH = 3;
     static final int EINTR = 4;
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ENOMEM = 12;
+    static final int EACCES = 13;
     static final int EINVAL = 22;
     static final int ENFILE = 23;
     static final int EMFILE = 24;
     static final int EPIPE = 32;
+    static final int ENAMETOOLONG = 36;
     static final int ENOSYS = 38;
     static final int EPROTO = 71;
     static final int ENOPROTOOPT = 92;

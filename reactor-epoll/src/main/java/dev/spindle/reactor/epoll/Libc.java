@@ -33,7 +33,7 @@ final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
     private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
@@ -63,6 +63,14 @@ final class Libc {
     private static final MethodHandle WRITE_HEAP = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WRITEV = link("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle SENDTO = link("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle SENDTO_HEAP = link("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL_HEAP);
+    private static final MethodHandle RECVFROM = link("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
+    private static final MethodHandle RECVFROM_HEAP = link("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WAKE_WRITE = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
     private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
@@ -79,12 +87,12 @@ final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name + "()"));
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    private static @Nullable MethodHandle linkOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static @Nullable MethodHandle linkOptional(String name, FunctionDescriptor fd, Linker.Option... options) {
         Optional<MemorySegment> symbol = LIBC.find(name);
         return symbol.map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
     }
@@ -93,7 +101,7 @@ final class Libc {
         return EPOLL_PWAIT2 != null;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             throw r;
         }
@@ -218,6 +226,42 @@ final class Libc {
     static long writev(MemorySegment st, int fd, long iov, int count) {
         try {
             return (long) WRITEV.invokeExact(st, fd, iov, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sendto} from native memory; {@code addr} is a raw {@code sockaddr} address (0 for none). */
+    static long sendto(MemorySegment st, int fd, long buf, long len, int flags, long addr, int addrLen) {
+        try {
+            return (long) SENDTO.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sendto} from a heap array (a critical call: callers bound {@code len}). */
+    static long sendtoHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, int addrLen) {
+        try {
+            return (long) SENDTO_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recvfrom} into native memory; {@code addr} and {@code addrLen} are raw addresses. */
+    static long recvfrom(MemorySegment st, int fd, long buf, long len, int flags, long addr, long addrLen) {
+        try {
+            return (long) RECVFROM.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recvfrom} into a heap array (a critical call: callers bound {@code len}). */
+    static long recvfromHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, long addrLen) {
+        try {
+            return (long) RECVFROM_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -40,6 +40,30 @@ final class LinuxLayout {
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
     static final int SHUT_WR = 1;
+    // UDP and UNIX-domain sockets: <sys/socket.h>, <sys/un.h>, <netinet/in.h>
+    static final int AF_UNSPEC = 0;
+    static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SO_BROADCAST = 6;
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IP_MULTICAST_IF = 32;
+    static final int IP_MULTICAST_TTL = 33;
+    static final int IP_MULTICAST_LOOP = 34;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    static final int IP_DROP_MEMBERSHIP = 36;
+    static final int IP_ADD_SOURCE_MEMBERSHIP = 39;
+    static final int IP_DROP_SOURCE_MEMBERSHIP = 40;
+    static final int IP_MULTICAST_ALL = 49;
+    static final int IPV6_MULTICAST_IF = 17;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_MULTICAST_LOOP = 19;
+    static final int IPV6_JOIN_GROUP = 20;
+    static final int IPV6_LEAVE_GROUP = 21;
+    static final int IPV6_V6ONLY = 26;
+    static final int IPV6_MULTICAST_ALL = 29;
+    static final int MCAST_JOIN_SOURCE_GROUP = 46;
+    static final int MCAST_LEAVE_SOURCE_GROUP = 47;
     // <fcntl.h>, <sys/eventfd.h>, <sys/epoll.h>
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
@@ -55,6 +79,32 @@ final class LinuxLayout {
     static final int EPOLLHUP = 0x010;
     static final int EPOLLRDHUP = 0x2000;
     static final int EPOLLET = 1 << 31;
+
+    // Child processes: <fcntl.h>, <sys/wait.h>, <signal.h>, <spawn.h>, <sys/syscall.h>
+    static final int O_WRONLY = 1;
+    static final int F_SETFL = 4;
+    static final int P_PID = 1;
+    static final int WNOHANG = 1;
+    static final int WEXITED = 4;
+    static final int CLD_EXITED = 1;
+    static final int CLD_KILLED = 2;
+    static final int CLD_DUMPED = 3;
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+    static final int POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** The generic system-call numbers, the same on x86_64 and aarch64 (Linux 5.1+ and 5.3+). */
+    static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    static final long SYS_PIDFD_OPEN = 434;
+    /** {@code sizeof(siginfo_t)}, and where {@code waitid} puts what it tells. */
+    static final long SIGINFO_SIZE = 128;
+    static final long SI_CODE = 8;
+    static final long SI_PID = 16;
+    static final long SI_STATUS = 24;
+    /** {@code sizeof(sigset_t)} in glibc (1024 bits). */
+    static final long SIGSET_SIZE = 128;
+    /** glibc's opaque {@code posix_spawn_file_actions_t} and {@code posix_spawnattr_t} (LP64). */
+    static final long POSIX_SPAWN_FILE_ACTIONS_SIZE = 80;
+    static final long POSIX_SPAWNATTR_SIZE = 336;
 
     /** A 16-bit value in network byte order (a port). */
     static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
@@ -73,6 +123,41 @@ final class LinuxLayout {
             JAVA_INT.withName("sin6_flowinfo"),
             sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"),
             JAVA_INT.withName("sin6_scope_id")).withName("sockaddr_in6");
+
+    /** {@code struct sockaddr_un}: the family, then 108 bytes of path (or NUL and an abstract name). */
+    static final StructLayout SOCKADDR_UN = structLayout(
+            JAVA_SHORT.withName("sun_family"),
+            sequenceLayout(108, JAVA_BYTE).withName("sun_path")).withName("sockaddr_un");
+
+    /**
+     * {@code struct ip_mreqn}: group, local address, interface index; IPv4 joins and leaves
+     * ({@code IP_ADD_MEMBERSHIP}) and the multicast interface ({@code IP_MULTICAST_IF}).
+     */
+    static final StructLayout IP_MREQN = structLayout(
+            sequenceLayout(4, JAVA_BYTE).withName("imr_multiaddr"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_address"),
+            JAVA_INT.withName("imr_ifindex")).withName("ip_mreqn");
+
+    /** {@code struct ip_mreq_source}: an IPv4 source-specific membership (the interface by address). */
+    static final StructLayout IP_MREQ_SOURCE = structLayout(
+            sequenceLayout(4, JAVA_BYTE).withName("imr_multiaddr"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_interface"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_sourceaddr")).withName("ip_mreq_source");
+
+    /** {@code struct ipv6_mreq}: an IPv6 group and interface index ({@code IPV6_JOIN_GROUP}). */
+    static final StructLayout IPV6_MREQ = structLayout(
+            sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface")).withName("ipv6_mreq");
+
+    /**
+     * {@code struct group_source_req} (RFC 3678): interface index, then the group and the source
+     * as {@code sockaddr_storage} (8-byte aligned); IPv6 source-specific memberships.
+     */
+    static final StructLayout GROUP_SOURCE_REQ = structLayout(
+            JAVA_INT.withName("gsr_interface"),
+            paddingLayout(4),
+            sequenceLayout(128, JAVA_BYTE).withName("gsr_group"),
+            sequenceLayout(128, JAVA_BYTE).withName("gsr_source")).withByteAlignment(8).withName("group_source_req");
 
     /** {@code struct sockaddr_storage}'s size: room for any address the kernel returns. */
     static final long SOCKADDR_STORAGE_SIZE = 128;
@@ -94,6 +179,21 @@ final class LinuxLayout {
     static final long SIN6_FLOWINFO = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_flowinfo"));
     static final long SIN6_ADDR = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_addr"));
     static final long SIN6_SCOPE_ID = SOCKADDR_IN6.byteOffset(PathElement.groupElement("sin6_scope_id"));
+
+    static final long SUN_PATH = SOCKADDR_UN.byteOffset(PathElement.groupElement("sun_path"));
+    /** Bytes of {@code sun_path}. */
+    static final int SUN_PATH_SIZE = 108;
+    static final long IMR_MULTIADDR = IP_MREQN.byteOffset(PathElement.groupElement("imr_multiaddr"));
+    static final long IMR_ADDRESS = IP_MREQN.byteOffset(PathElement.groupElement("imr_address"));
+    static final long IMR_IFINDEX = IP_MREQN.byteOffset(PathElement.groupElement("imr_ifindex"));
+    static final long IMRS_MULTIADDR = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_multiaddr"));
+    static final long IMRS_INTERFACE = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_interface"));
+    static final long IMRS_SOURCEADDR = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_sourceaddr"));
+    static final long IPV6MR_MULTIADDR = IPV6_MREQ.byteOffset(PathElement.groupElement("ipv6mr_multiaddr"));
+    static final long IPV6MR_INTERFACE = IPV6_MREQ.byteOffset(PathElement.groupElement("ipv6mr_interface"));
+    static final long GSR_INTERFACE = GROUP_SOURCE_REQ.byteOffset(PathElement.groupElement("gsr_interface"));
+    static final long GSR_GROUP = GROUP_SOURCE_REQ.byteOffset(PathElement.groupElement("gsr_group"));
+    static final long GSR_SOURCE = GROUP_SOURCE_REQ.byteOffset(PathElement.groupElement("gsr_source"));
 
     private final String arch;
     private final StructLayout epollEvent;

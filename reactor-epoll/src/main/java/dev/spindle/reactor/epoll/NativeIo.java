@@ -8,6 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.spindle.reactor.UnixAddress;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -15,8 +17,12 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The system calls of one loop run, with errno turned into {@link ErrnoException}s and the
@@ -42,6 +48,7 @@ final class NativeIo {
     static final int HEAP_TRANSFER_LIMIT = 256 * 1024;
 
     private static volatile boolean pwait2Works = true;
+    private static final Charset FILE_NAMES = platformCharset();
 
     private final Arena arena;
     private final MemorySegment state;
@@ -53,6 +60,8 @@ final class NativeIo {
     private final MemorySegment staging;
     private final MemorySegment timespec;
     private final MemorySegment fdPair;
+    private final MemorySegment option;
+    private final MemorySegment siginfo;
     private final LinuxLayout layout;
     private final long eventDataOffset;
     private final long eventEventsOffset;
@@ -78,6 +87,8 @@ final class NativeIo {
         this.staging = arena.allocate(STAGING_SIZE, 64);
         this.timespec = arena.allocate(LinuxLayout.TIMESPEC);
         this.fdPair = arena.allocate(8, 4);
+        this.option = arena.allocate(LinuxLayout.GROUP_SOURCE_REQ.byteSize(), 8);
+        this.siginfo = arena.allocate(LinuxLayout.SIGINFO_SIZE, 8);
         this.eventDataOffset = layout.epollDataOffset();
         this.eventEventsOffset = layout.epollEventsOffset();
         this.nanosecondWaits = nanosecondWaits && Libc.hasEpollPwait2() && pwait2Works;
@@ -123,6 +134,76 @@ final class NativeIo {
             throw new ErrnoException("pipe2", errno());
         }
         return (fdPair.get(JAVA_INT, 0) & 0xFFFF_FFFFL) | ((long) fdPair.get(JAVA_INT, 4) << 32);
+    }
+
+    /**
+     * A pipe for a child process: both ends close-on-exec, and only the parent's end
+     * non-blocking (the child's stays blocking, as programs expect of their standard streams).
+     *
+     * @param parentReads whether the parent keeps the read end (an output of the child)
+     * @return the read end in the low 32 bits, the write end above
+     */
+    long childPipe(boolean parentReads) throws ErrnoException {
+        if (Libc.pipe2(state, fdPair, LinuxLayout.O_CLOEXEC) != 0) {
+            throw new ErrnoException("pipe2", errno());
+        }
+        int r = fdPair.get(JAVA_INT, 0);
+        int w = fdPair.get(JAVA_INT, 4);
+        if (SpawnLibc.fcntl(state, parentReads ? r : w, LinuxLayout.F_SETFL, LinuxLayout.O_NONBLOCK) != 0) {
+            int e = errno();
+            close(r);
+            close(w);
+            throw new ErrnoException("fcntl(F_SETFL, O_NONBLOCK)", e);
+        }
+        return (r & 0xFFFF_FFFFL) | ((long) w << 32);
+    }
+
+    /** {@code pidfd_open(pid, 0)}: a descriptor that becomes readable when the process exits. */
+    int pidfdOpen(long pid) throws ErrnoException {
+        long fd = SpawnLibc.syscall(state, LinuxLayout.SYS_PIDFD_OPEN, pid, 0, 0, 0);
+        if (fd < 0) {
+            throw new ErrnoException("pidfd_open(" + pid + ")", errno());
+        }
+        return (int) fd;
+    }
+
+    /**
+     * {@code pidfd_send_signal(pidfd, signal, NULL, 0)}: signals exactly the process the
+     * descriptor was opened for, never one that reused its number.
+     *
+     * @return 0, or the errno ({@code ESRCH} once it has exited)
+     */
+    int pidfdSignal(int pidfd, int signal) {
+        return SpawnLibc.syscall(state, LinuxLayout.SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0) == 0 ? 0 : errno();
+    }
+
+    /** {@code kill(pid, signal)}: for a child that has no pidfd. @return 0, or the errno */
+    int kill(long pid, int signal) {
+        return SpawnLibc.kill(state, (int) pid, signal) == 0 ? 0 : errno();
+    }
+
+    /**
+     * Collects the exit of child {@code pid} if it has exited ({@code waitid(P_PID, WEXITED)},
+     * without waiting unless {@code block}).
+     *
+     * @return -1 if it has not exited yet, else {@code si_code << 32 | si_status}
+     *     ({@code CLD_EXITED} with the exit code, {@code CLD_KILLED} or {@code CLD_DUMPED} with
+     *     the signal)
+     */
+    long waitExit(long pid, boolean block) throws ErrnoException {
+        siginfo.fill((byte) 0);
+        int options = LinuxLayout.WEXITED | (block ? 0 : LinuxLayout.WNOHANG);
+        while (SpawnLibc.waitid(state, LinuxLayout.P_PID, (int) pid, siginfo, options) != 0) {
+            int e = errno();
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("waitid(P_PID, " + pid + ")", e);
+            }
+        }
+        if (siginfo.get(JAVA_INT, LinuxLayout.SI_PID) == 0) {
+            return -1;
+        }
+        return ((long) siginfo.get(JAVA_INT, LinuxLayout.SI_CODE) << 32)
+                | (siginfo.get(JAVA_INT, LinuxLayout.SI_STATUS) & 0xFFFF_FFFFL);
     }
 
     int eventfd() throws ErrnoException {
@@ -223,6 +304,36 @@ final class NativeIo {
         return fd;
     }
 
+    /**
+     * A non-blocking, close-on-exec socket.
+     *
+     * @param family {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}
+     * @param type {@code SOCK_STREAM} or {@code SOCK_DGRAM}
+     */
+    int socket(int family, int type) throws ErrnoException {
+        int fd = Libc.socket(state, family, type | LinuxLayout.SOCK_NONBLOCK | LinuxLayout.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new ErrnoException("socket(" + (family == AF_INET ? "AF_INET" : family == AF_INET6 ? "AF_INET6" : "AF_UNIX")
+                    + (type == LinuxLayout.SOCK_DGRAM ? ", SOCK_DGRAM)" : ", SOCK_STREAM)"), errno());
+        }
+        return fd;
+    }
+
+    /**
+     * The scratch area for a structured socket option ({@link LinuxLayout#GROUP_SOURCE_REQ}'s size),
+     * zeroed; fill it, then call {@link #setOption}.
+     */
+    MemorySegment option() {
+        return option.fill((byte) 0);
+    }
+
+    /** {@code setsockopt} with the first {@code length} bytes of {@link #option()}. */
+    void setOption(int fd, int level, int name, int length, String what) throws ErrnoException {
+        if (Libc.setsockopt(state, fd, level, name, option, length) != 0) {
+            throw new ErrnoException("setsockopt(" + what + ")", errno());
+        }
+    }
+
     void setIntOption(int fd, int level, int name, int value, String what) throws ErrnoException {
         intValue.set(JAVA_INT, 0, value);
         if (Libc.setsockopt(state, fd, level, name, intValue, 4) != 0) {
@@ -258,8 +369,12 @@ final class NativeIo {
      * @return true if connected at once, false if in progress (wait for writability, then
      *     read {@code SO_ERROR})
      */
-    boolean connect(int fd, InetSocketAddress target) throws ErrnoException {
-        int len = encode(target);
+    boolean connect(int fd, InetSocketAddress target) throws IOException {
+        return connectEncoded(fd, encode(target), target);
+    }
+
+    /** {@code connect} to the address in the scratch area. */
+    private boolean connectEncoded(int fd, int len, SocketAddress target) throws IOException {
         if (Libc.connect(state, fd, sockaddr, len) == 0) {
             return true;
         }
@@ -268,7 +383,7 @@ final class NativeIo {
         if (e == Errno.EINPROGRESS || e == Errno.EINTR) {
             return false;
         }
-        throw new ErrnoException("connect to " + target, e);
+        throw ErrnoException.connectFailure("connect to " + target, e);
     }
 
     /**
@@ -305,6 +420,237 @@ final class NativeIo {
             throw new ErrnoException("getsockname", errno());
         }
         return decode("getsockname");
+    }
+
+    // ------------------------------------------------------------------ UNIX-domain sockets
+
+    /** Binds {@code fd} to a path or an abstract name. */
+    void bind(int fd, UnixAddress address) throws ErrnoException {
+        int len = encodeUnix(address);
+        if (Libc.bind(state, fd, sockaddr, len) != 0) {
+            throw new ErrnoException("bind to " + address, errno());
+        }
+    }
+
+    /**
+     * Starts a non-blocking UNIX-domain connect. Linux settles it at once: connected, or an error
+     * ({@code ENOENT}, {@code ECONNREFUSED}, {@code EAGAIN} when the listener's backlog is full).
+     *
+     * @return true if connected, false if the kernel reports the connect in progress
+     */
+    boolean connect(int fd, UnixAddress target) throws IOException {
+        return connectEncoded(fd, encodeUnix(target), target);
+    }
+
+    /** The peer address of the last successful {@link #accept} on a UNIX-domain socket. */
+    SocketAddress acceptedUnixPeer() {
+        return decodeUnix(sockaddr, socklen.get(JAVA_INT, 0));
+    }
+
+    /** {@code getsockname} of a UNIX-domain socket: {@code UnixDomainSocketAddress.of("")} if unnamed. */
+    SocketAddress unixLocalAddress(int fd) throws ErrnoException {
+        socklen.set(JAVA_INT, 0, (int) LinuxLayout.SOCKADDR_STORAGE_SIZE);
+        if (Libc.getsockname(state, fd, sockaddr, socklen) != 0) {
+            throw new ErrnoException("getsockname", errno());
+        }
+        return decodeUnix(sockaddr, socklen.get(JAVA_INT, 0));
+    }
+
+    /**
+     * Writes {@code address} as a {@code sockaddr_un} into the scratch area: a path with its
+     * terminating NUL, or (abstract namespace) a NUL followed by exactly the name's bytes, the
+     * length telling where the name ends.
+     *
+     * @return the structure's length
+     */
+    private int encodeUnix(UnixAddress address) throws ErrnoException {
+        return encodeUnix(sockaddr, address);
+    }
+
+    /**
+     * Encodes a UNIX-domain address for the kernel.
+     *
+     * @param at at least {@code sizeof(struct sockaddr_un)} bytes
+     * @return the structure's length
+     * @throws ErrnoException {@code ENAMETOOLONG} if it does not fit {@code sun_path}
+     */
+    static int encodeUnix(MemorySegment at, UnixAddress address) throws ErrnoException {
+        at.asSlice(0, LinuxLayout.SOCKADDR_UN.byteSize()).fill((byte) 0);
+        at.set(JAVA_SHORT, LinuxLayout.SIN_FAMILY, (short) LinuxLayout.AF_UNIX);
+        byte[] name;
+        long start;
+        int extra;
+        if (address.isAbstract()) {
+            name = address.abstractName().getBytes(StandardCharsets.UTF_8);
+            start = LinuxLayout.SUN_PATH + 1;
+            extra = 1;
+        } else {
+            name = address.path().toString().getBytes(FILE_NAMES);
+            start = LinuxLayout.SUN_PATH;
+            extra = 1;
+        }
+        if (name.length + extra > LinuxLayout.SUN_PATH_SIZE) {
+            throw new ErrnoException("encode " + address + " (" + name.length + " bytes) for sun_path", Errno.ENAMETOOLONG);
+        }
+        MemorySegment.copy(name, 0, at, JAVA_BYTE, start, name.length);
+        // A path's length counts its terminating NUL; an abstract name is exactly its bytes after the leading NUL.
+        return (int) (LinuxLayout.SUN_PATH + name.length + extra);
+    }
+
+    /**
+     * Decodes a {@code sockaddr_un} of {@code length} bytes: unnamed (only the family) as
+     * {@code UnixDomainSocketAddress.of("")}, a path as a {@link UnixDomainSocketAddress}, an
+     * abstract name as a {@link UnixAddress}.
+     */
+    static SocketAddress decodeUnix(MemorySegment at, int length) {
+        int pathBytes = (int) Math.min(length - LinuxLayout.SUN_PATH, LinuxLayout.SUN_PATH_SIZE);
+        if (pathBytes <= 0) {
+            return UnixDomainSocketAddress.of("");
+        }
+        if (at.get(JAVA_BYTE, LinuxLayout.SUN_PATH) == 0) {
+            byte[] name = new byte[pathBytes - 1];
+            MemorySegment.copy(at, JAVA_BYTE, LinuxLayout.SUN_PATH + 1, name, 0, name.length);
+            if (name.length == 0) {
+                return UnixDomainSocketAddress.of("");
+            }
+            try {
+                return UnixAddress.abstractName(new String(name, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // Not UTF-8 and longer once decoded: shown in ISO-8859-1, one character per byte.
+                return UnixAddress.abstractName(new String(name, StandardCharsets.ISO_8859_1));
+            }
+        }
+        int len = 0;
+        while (len < pathBytes && at.get(JAVA_BYTE, LinuxLayout.SUN_PATH + len) != 0) {
+            len++;
+        }
+        byte[] path = new byte[len];
+        MemorySegment.copy(at, JAVA_BYTE, LinuxLayout.SUN_PATH, path, 0, len);
+        return UnixDomainSocketAddress.of(new String(path, FILE_NAMES));
+    }
+
+    /**
+     * The platform charset the JDK turns file names, command lines and environments into bytes
+     * with ({@code sun.jnu.encoding}): socket paths and a child's arguments are encoded alike.
+     */
+    static Charset platformCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    /** Binds {@code fd}; on an {@code AF_INET6} socket an IPv4 address is bound as IPv4-mapped. */
+    void bind(int fd, InetSocketAddress address, boolean inet6) throws ErrnoException {
+        int len = encode(sockaddr, address.getAddress(), address.getPort(), inet6);
+        if (Libc.bind(state, fd, sockaddr, len) != 0) {
+            throw new ErrnoException("bind to " + address, errno());
+        }
+    }
+
+    /** Connects a datagram socket to {@code peer} (settles at once). */
+    void connectDatagram(int fd, InetSocketAddress peer, boolean inet6) throws ErrnoException {
+        int len = encode(sockaddr, peer.getAddress(), peer.getPort(), inet6);
+        while (Libc.connect(state, fd, sockaddr, len) != 0) {
+            int e = errno();
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("connect to " + peer, e);
+            }
+        }
+    }
+
+    /** Dissolves a datagram socket's association: {@code connect} to {@code AF_UNSPEC}. */
+    void disconnect(int fd) throws ErrnoException {
+        sockaddr.asSlice(0, LinuxLayout.SOCKADDR_IN6.byteSize()).fill((byte) 0);
+        sockaddr.set(JAVA_SHORT, LinuxLayout.SIN_FAMILY, (short) LinuxLayout.AF_UNSPEC);
+        if (Libc.connect(state, fd, sockaddr, (int) LinuxLayout.SOCKADDR_IN.byteSize()) != 0) {
+            throw new ErrnoException("connect(AF_UNSPEC)", errno());
+        }
+    }
+
+    /**
+     * Receives one datagram into {@code dst} from its position ({@code recvfrom}); a larger
+     * datagram is cut to what fits and the rest is lost. The sender's address is then in
+     * {@link #senderAddress()}, {@link #senderLength()} bytes long.
+     *
+     * @return the bytes received (the buffer advanced by them), or -1 if no datagram was waiting
+     */
+    int receive(int fd, ByteBuffer dst) throws ErrnoException {
+        int pos = dst.position();
+        int len = dst.limit() - pos;
+        long n;
+        while (true) {
+            socklen.set(JAVA_INT, 0, (int) LinuxLayout.SOCKADDR_STORAGE_SIZE);
+            if (dst.isDirect()) {
+                n = Libc.recvfrom(state, fd, MemorySegment.ofBuffer(dst).address(), len, 0, sockaddr.address(),
+                        socklen.address());
+                Reference.reachabilityFence(dst);
+            } else {
+                n = Libc.recvfromHeap(state, fd, MemorySegment.ofBuffer(dst), Math.min(len, HEAP_TRANSFER_LIMIT), 0,
+                        sockaddr.address(), socklen.address());
+            }
+            if (n >= 0) {
+                break;
+            }
+            int e = errno();
+            if (e == Errno.EAGAIN) {
+                return -1;
+            }
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("recvfrom", e);
+            }
+        }
+        dst.position(pos + (int) n);
+        return (int) n;
+    }
+
+    /** The sender of the last {@link #receive}, as the kernel wrote it. */
+    MemorySegment senderAddress() {
+        return sockaddr;
+    }
+
+    /** The length of {@link #senderAddress()}. */
+    int senderLength() {
+        return socklen.get(JAVA_INT, 0);
+    }
+
+    /**
+     * Sends the remaining bytes of {@code src} as one datagram ({@code sendto}), advancing it.
+     *
+     * @param address the raw address of an encoded {@code sockaddr}
+     * @param addressLength its length
+     * @return the bytes sent, or 0 if the socket buffer is full
+     */
+    int send(int fd, ByteBuffer src, long address, int addressLength) throws ErrnoException {
+        int pos = src.position();
+        int len = src.limit() - pos;
+        long n;
+        while (true) {
+            if (src.isDirect()) {
+                n = Libc.sendto(state, fd, MemorySegment.ofBuffer(src).address(), len, 0, address, addressLength);
+                Reference.reachabilityFence(src);
+            } else {
+                // A datagram is at most 65,535 bytes: well under the bound of a critical heap call.
+                n = Libc.sendtoHeap(state, fd, MemorySegment.ofBuffer(src), len, 0, address, addressLength);
+            }
+            if (n >= 0) {
+                break;
+            }
+            int e = errno();
+            if (e == Errno.EAGAIN) {
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("sendto", e);
+            }
+        }
+        src.position(pos + (int) n);
+        return (int) n;
+    }
+
+    /** {@code shutdown(SHUT_WR)}, ignoring failure (a socket already shut down or reset). */
+    void shutdownOutputQuietly(int fd) {
+        Libc.shutdown(state, fd, LinuxLayout.SHUT_WR);
     }
 
     void shutdownOutput(int fd) throws ErrnoException {
@@ -487,8 +833,28 @@ final class NativeIo {
      * @return the structure's length
      */
     static int encode(MemorySegment at, InetAddress ip, int port) {
-        at.fill((byte) 0);
+        return encode(at, ip, port, false);
+    }
+
+    /**
+     * Encodes an address for a socket of a family.
+     *
+     * @param at at least {@link LinuxLayout#SOCKADDR_STORAGE_SIZE} bytes
+     * @param inet6 the socket is {@code AF_INET6}: an IPv4 address becomes IPv4-mapped
+     *     ({@code ::ffff:a.b.c.d})
+     * @return the structure's length
+     */
+    static int encode(MemorySegment at, InetAddress ip, int port, boolean inet6) {
+        at.asSlice(0, LinuxLayout.SOCKADDR_IN6.byteSize()).fill((byte) 0);
         byte[] bytes = ip.getAddress();
+        if (inet6 && ip instanceof Inet4Address) {
+            at.set(JAVA_SHORT, LinuxLayout.SIN_FAMILY, (short) AF_INET6);
+            at.set(LinuxLayout.NETWORK_SHORT, LinuxLayout.SIN6_PORT, (short) port);
+            at.set(JAVA_BYTE, LinuxLayout.SIN6_ADDR + 10, (byte) -1);
+            at.set(JAVA_BYTE, LinuxLayout.SIN6_ADDR + 11, (byte) -1);
+            MemorySegment.copy(bytes, 0, at, JAVA_BYTE, LinuxLayout.SIN6_ADDR + 12, 4);
+            return (int) LinuxLayout.SOCKADDR_IN6.byteSize();
+        }
         if (ip instanceof Inet4Address) {
             at.set(JAVA_SHORT, LinuxLayout.SIN_FAMILY, (short) AF_INET);
             at.set(LinuxLayout.NETWORK_SHORT, LinuxLayout.SIN_PORT, (short) port);

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spindle.reactor.ConnectionLostException;
-import dev.spindle.reactor.Reactor;
-import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.Transport;
-import dev.spindle.reactor.contract.ReactorContractSupport;
 import dev.spindle.reactor.contract.ReactorHarness;
 import dev.spindle.reactor.contract.RecordingProtocol;
 import dev.spindle.reactor.contract.StreamPattern;
-import dev.spindle.reactor.select.SelectReactorProvider;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
@@ -28,41 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * same events, back-pressure, half-close, close, abort and reset behaviour.
  */
 @Timeout(60)
-class CrossBackendTcpTest extends ReactorContractSupport {
+class CrossBackendTcpTest extends CrossBackendSupport {
     private static final int CHUNK = 64 * 1024;
-
-    /** Which backend runs which end. */
-    enum Pairing {
-        EPOLL_CLIENT_SELECT_SERVER(true, false),
-        SELECT_CLIENT_EPOLL_SERVER(false, true);
-
-        final boolean epollClient;
-        final boolean epollServer;
-
-        Pairing(boolean epollClient, boolean epollServer) {
-            this.epollClient = epollClient;
-            this.epollServer = epollServer;
-        }
-    }
-
-    @Override
-    protected Reactor newReactor(ReactorConfig config) {
-        return EpollTesting.newReactor(config);
-    }
-
-    private Reactor backend(boolean epoll) {
-        ReactorConfig c = config().build();
-        return epoll ? EpollTesting.newReactor(c) : new SelectReactorProvider().create(c);
-    }
-
-    /** The two reactors of a pairing, started, with the backends the pairing names. */
-    private Ends ends(Pairing p) {
-        ReactorHarness client = harness(backend(p.epollClient)).start();
-        ReactorHarness server = harness(backend(p.epollServer)).start();
-        assertEquals(p.epollClient ? "epoll" : "select", client.reactor().backendName());
-        assertEquals(p.epollServer ? "epoll" : "select", server.reactor().backendName());
-        return new Ends(client, server);
-    }
 
     @ParameterizedTest
     @EnumSource(Pairing.class)
@@ -111,19 +74,8 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void backPressureUntilTheReceiverResumesThenEveryByteIntact(Pairing p) {
         Ends e = ends(p);
-        Link link = pausedReceiver(e);
-        StreamPattern.Source src = new StreamPattern.Source();
-        long written = e.client.call(() -> {
-            fillUntilUnwritable(link.transport, src, CHUNK, 4L << 20);
-            return src.offset();
-        });
-        assertEquals(List.of(false), link.client.writability());
-        assertEquals(0, link.accepted.receivedBytes(), "the receiver is paused");
-
-        e.server.run(() -> link.accepted.transport().resumeReading());
-        ReactorHarness.await("all " + written + " bytes", () -> link.accepted.receivedBytes() == written);
-        link.accepted.pattern().assertIntact();
-        ReactorHarness.await("writable again", () -> link.client.writability().equals(List.of(false, true)));
+        assertBackPressureUntilTheReceiverResumes(e, protocols -> listen(e.server, protocols),
+                (server, client) -> connect(e.client, server.port(), client));
     }
 
     @ParameterizedTest
@@ -151,26 +103,8 @@ class CrossBackendTcpTest extends ReactorContractSupport {
     @EnumSource(Pairing.class)
     void halfCloseLetsTheServerReplyAfterEof(Pairing p) {
         Ends e = ends(p);
-        Server server = listen(e.server, () -> new RecordingProtocol() {
-            @Override
-            protected boolean onEof(boolean keepOpen) {
-                transport().write(("reply:" + receivedText()).getBytes(UTF_8));
-                transport().close();
-                return true;
-            }
-        });
-        RecordingProtocol client = new RecordingProtocol();
-        Transport t = connect(e.client, server.port(), client);
-        RecordingProtocol accepted = server.next();
-        e.client.run(() -> {
-            t.write("request".getBytes(UTF_8));
-            t.shutdownOutput();
-        });
-        assertNull(ReactorHarness.await(client.lost()));
-        assertEquals("reply:request", client.receivedText());
-        assertEquals(List.of("made", "data", "eof", "lost"), client.events());
-        assertNull(ReactorHarness.await(accepted.lost()));
-        assertEquals(List.of("made", "data", "eof", "lost"), accepted.events());
+        assertHalfCloseLetsTheServerReply(e, protocols -> listen(e.server, protocols),
+                (server, client) -> connect(e.client, server.port(), client));
     }
 
     @ParameterizedTest
@@ -248,17 +182,6 @@ class CrossBackendTcpTest extends ReactorContractSupport {
             this.client = client;
             this.transport = transport;
             this.accepted = accepted;
-        }
-    }
-
-    /** The client and server reactors of one test. */
-    private static final class Ends {
-        final ReactorHarness client;
-        final ReactorHarness server;
-
-        Ends(ReactorHarness client, ReactorHarness server) {
-            this.client = client;
-            this.server = server;
         }
     }
 }

@@ -78,6 +78,51 @@ class LinuxLayoutTest {
     }
 
     @Test
+    void socketOptionStructuresMatchTheLp64Definitions() {
+        // Identical on x86_64 and aarch64 (no pointers or longs inside; sockaddr_storage is 8-aligned).
+        // <sys/un.h>: sa_family_t sun_family; char sun_path[108].
+        assertEquals(110, LinuxLayout.SOCKADDR_UN.byteSize());
+        assertEquals(2, LinuxLayout.SUN_PATH);
+        // <netinet/in.h>: struct ip_mreqn { in_addr imr_multiaddr, imr_address; int imr_ifindex; }.
+        assertEquals(12, LinuxLayout.IP_MREQN.byteSize());
+        assertEquals(0, LinuxLayout.IMR_MULTIADDR);
+        assertEquals(4, LinuxLayout.IMR_ADDRESS);
+        assertEquals(8, LinuxLayout.IMR_IFINDEX);
+        // struct ip_mreq_source { in_addr imr_multiaddr, imr_interface, imr_sourceaddr; } (glibc's order).
+        assertEquals(12, LinuxLayout.IP_MREQ_SOURCE.byteSize());
+        assertEquals(0, LinuxLayout.IMRS_MULTIADDR);
+        assertEquals(4, LinuxLayout.IMRS_INTERFACE);
+        assertEquals(8, LinuxLayout.IMRS_SOURCEADDR);
+        // struct ipv6_mreq { in6_addr ipv6mr_multiaddr; unsigned ipv6mr_interface; }.
+        assertEquals(20, LinuxLayout.IPV6_MREQ.byteSize());
+        assertEquals(16, LinuxLayout.IPV6MR_INTERFACE);
+        // struct group_source_req { uint32_t gsr_interface; sockaddr_storage gsr_group, gsr_source; }.
+        assertEquals(264, LinuxLayout.GROUP_SOURCE_REQ.byteSize());
+        assertEquals(0, LinuxLayout.GSR_INTERFACE);
+        assertEquals(8, LinuxLayout.GSR_GROUP);
+        assertEquals(136, LinuxLayout.GSR_SOURCE);
+        assertEquals(8, LinuxLayout.GROUP_SOURCE_REQ.byteAlignment());
+    }
+
+    @Test
+    void processStructuresMatchTheLp64Definitions() {
+        // siginfo_t (asm-generic, both architectures): int si_signo, si_errno, si_code; then, 8-aligned,
+        // the SIGCHLD fields pid_t si_pid, uid_t si_uid, int si_status. 128 bytes in all.
+        assertEquals(128, LinuxLayout.SIGINFO_SIZE);
+        assertEquals(8, LinuxLayout.SI_CODE);
+        assertEquals(16, LinuxLayout.SI_PID);
+        assertEquals(24, LinuxLayout.SI_STATUS);
+        // glibc: sigset_t is 1024 bits; posix_spawn_file_actions_t { int, int, void *, int[16] } = 80;
+        // posix_spawnattr_t { short, pid_t, sigset_t, sigset_t, struct sched_param, int, int[16] } = 336.
+        assertEquals(128, LinuxLayout.SIGSET_SIZE);
+        assertEquals(80, LinuxLayout.POSIX_SPAWN_FILE_ACTIONS_SIZE);
+        assertEquals(336, LinuxLayout.POSIX_SPAWNATTR_SIZE);
+        // The generic system-call table (include/uapi/asm-generic/unistd.h), which x86_64 follows from 424 on.
+        assertEquals(424, LinuxLayout.SYS_PIDFD_SEND_SIGNAL);
+        assertEquals(434, LinuxLayout.SYS_PIDFD_OPEN);
+    }
+
+    @Test
     void nativeArchitectureMatchesTheCHeadersOfThisMachine(@TempDir Path dir) throws Exception {
         LinuxLayout native_ = LinuxLayout.current();
         Map<String, Long> expected = new LinkedHashMap<>();
@@ -98,6 +143,66 @@ class LinuxLayoutTest {
         expected.put("sizeof(struct iovec)", LinuxLayout.IOVEC.byteSize());
         expected.put("offsetof(struct iovec, iov_len)", LinuxLayout.IOVEC.byteOffset(PathElement.groupElement("iov_len")));
         expected.put("sizeof(socklen_t)", 4L);
+        expected.put("sizeof(struct sockaddr_un)", LinuxLayout.SOCKADDR_UN.byteSize());
+        expected.put("offsetof(struct sockaddr_un, sun_path)", LinuxLayout.SUN_PATH);
+        expected.put("sizeof(((struct sockaddr_un *) 0)->sun_path)", (long) LinuxLayout.SUN_PATH_SIZE);
+        expected.put("sizeof(struct ip_mreqn)", LinuxLayout.IP_MREQN.byteSize());
+        expected.put("offsetof(struct ip_mreqn, imr_multiaddr)", LinuxLayout.IMR_MULTIADDR);
+        expected.put("offsetof(struct ip_mreqn, imr_address)", LinuxLayout.IMR_ADDRESS);
+        expected.put("offsetof(struct ip_mreqn, imr_ifindex)", LinuxLayout.IMR_IFINDEX);
+        expected.put("sizeof(struct ip_mreq_source)", LinuxLayout.IP_MREQ_SOURCE.byteSize());
+        expected.put("offsetof(struct ip_mreq_source, imr_multiaddr)", LinuxLayout.IMRS_MULTIADDR);
+        expected.put("offsetof(struct ip_mreq_source, imr_interface)", LinuxLayout.IMRS_INTERFACE);
+        expected.put("offsetof(struct ip_mreq_source, imr_sourceaddr)", LinuxLayout.IMRS_SOURCEADDR);
+        expected.put("sizeof(struct ipv6_mreq)", LinuxLayout.IPV6_MREQ.byteSize());
+        expected.put("offsetof(struct ipv6_mreq, ipv6mr_multiaddr)", LinuxLayout.IPV6MR_MULTIADDR);
+        expected.put("offsetof(struct ipv6_mreq, ipv6mr_interface)", LinuxLayout.IPV6MR_INTERFACE);
+        expected.put("sizeof(struct group_source_req)", LinuxLayout.GROUP_SOURCE_REQ.byteSize());
+        expected.put("offsetof(struct group_source_req, gsr_interface)", LinuxLayout.GSR_INTERFACE);
+        expected.put("offsetof(struct group_source_req, gsr_group)", LinuxLayout.GSR_GROUP);
+        expected.put("offsetof(struct group_source_req, gsr_source)", LinuxLayout.GSR_SOURCE);
+        expected.put("sizeof(siginfo_t)", LinuxLayout.SIGINFO_SIZE);
+        expected.put("offsetof(siginfo_t, si_code)", LinuxLayout.SI_CODE);
+        expected.put("offsetof(siginfo_t, si_pid)", LinuxLayout.SI_PID);
+        expected.put("offsetof(siginfo_t, si_status)", LinuxLayout.SI_STATUS);
+        expected.put("sizeof(sigset_t)", LinuxLayout.SIGSET_SIZE);
+        expected.put("sizeof(posix_spawn_file_actions_t)", LinuxLayout.POSIX_SPAWN_FILE_ACTIONS_SIZE);
+        expected.put("sizeof(posix_spawnattr_t)", LinuxLayout.POSIX_SPAWNATTR_SIZE);
+        expected.put("O_WRONLY", (long) LinuxLayout.O_WRONLY);
+        expected.put("F_SETFL", (long) LinuxLayout.F_SETFL);
+        expected.put("P_PID", (long) LinuxLayout.P_PID);
+        expected.put("WNOHANG", (long) LinuxLayout.WNOHANG);
+        expected.put("WEXITED", (long) LinuxLayout.WEXITED);
+        expected.put("CLD_EXITED", (long) LinuxLayout.CLD_EXITED);
+        expected.put("CLD_KILLED", (long) LinuxLayout.CLD_KILLED);
+        expected.put("CLD_DUMPED", (long) LinuxLayout.CLD_DUMPED);
+        expected.put("SIGKILL", (long) LinuxLayout.SIGKILL);
+        expected.put("SIGTERM", (long) LinuxLayout.SIGTERM);
+        expected.put("POSIX_SPAWN_SETSIGMASK", (long) LinuxLayout.POSIX_SPAWN_SETSIGMASK);
+        expected.put("SYS_pidfd_open", LinuxLayout.SYS_PIDFD_OPEN);
+        expected.put("SYS_pidfd_send_signal", LinuxLayout.SYS_PIDFD_SEND_SIGNAL);
+        expected.put("AF_UNSPEC", (long) LinuxLayout.AF_UNSPEC);
+        expected.put("AF_UNIX", (long) LinuxLayout.AF_UNIX);
+        expected.put("SOCK_DGRAM", (long) LinuxLayout.SOCK_DGRAM);
+        expected.put("SO_BROADCAST", (long) LinuxLayout.SO_BROADCAST);
+        expected.put("IPPROTO_IP", (long) LinuxLayout.IPPROTO_IP);
+        expected.put("IPPROTO_IPV6", (long) LinuxLayout.IPPROTO_IPV6);
+        expected.put("IP_MULTICAST_IF", (long) LinuxLayout.IP_MULTICAST_IF);
+        expected.put("IP_MULTICAST_TTL", (long) LinuxLayout.IP_MULTICAST_TTL);
+        expected.put("IP_MULTICAST_LOOP", (long) LinuxLayout.IP_MULTICAST_LOOP);
+        expected.put("IP_ADD_MEMBERSHIP", (long) LinuxLayout.IP_ADD_MEMBERSHIP);
+        expected.put("IP_DROP_MEMBERSHIP", (long) LinuxLayout.IP_DROP_MEMBERSHIP);
+        expected.put("IP_ADD_SOURCE_MEMBERSHIP", (long) LinuxLayout.IP_ADD_SOURCE_MEMBERSHIP);
+        expected.put("IP_DROP_SOURCE_MEMBERSHIP", (long) LinuxLayout.IP_DROP_SOURCE_MEMBERSHIP);
+        expected.put("IP_MULTICAST_ALL", (long) LinuxLayout.IP_MULTICAST_ALL);
+        expected.put("IPV6_MULTICAST_IF", (long) LinuxLayout.IPV6_MULTICAST_IF);
+        expected.put("IPV6_MULTICAST_HOPS", (long) LinuxLayout.IPV6_MULTICAST_HOPS);
+        expected.put("IPV6_MULTICAST_LOOP", (long) LinuxLayout.IPV6_MULTICAST_LOOP);
+        expected.put("IPV6_JOIN_GROUP", (long) LinuxLayout.IPV6_JOIN_GROUP);
+        expected.put("IPV6_LEAVE_GROUP", (long) LinuxLayout.IPV6_LEAVE_GROUP);
+        expected.put("IPV6_V6ONLY", (long) LinuxLayout.IPV6_V6ONLY);
+        expected.put("MCAST_JOIN_SOURCE_GROUP", (long) LinuxLayout.MCAST_JOIN_SOURCE_GROUP);
+        expected.put("MCAST_LEAVE_SOURCE_GROUP", (long) LinuxLayout.MCAST_LEAVE_SOURCE_GROUP);
         expected.put("AF_INET", (long) LinuxLayout.AF_INET);
         expected.put("AF_INET6", (long) LinuxLayout.AF_INET6);
         expected.put("SOCK_STREAM", (long) LinuxLayout.SOCK_STREAM);
@@ -130,14 +235,15 @@ class LinuxLayoutTest {
         for (String e : new String[] {"EPERM", "EINTR", "EBADF", "EAGAIN", "ENOMEM", "EINVAL", "ENFILE", "EMFILE",
             "EPIPE", "ENOSYS", "EPROTO", "ENOPROTOOPT", "EOPNOTSUPP", "EADDRINUSE", "ENETDOWN", "ENETUNREACH",
             "ECONNABORTED", "ECONNRESET", "ENOBUFS", "ETIMEDOUT", "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",
-            "EINPROGRESS"}) {
+            "EINPROGRESS", "EACCES", "ENAMETOOLONG", "ESRCH"}) {
             expected.put(e, (long) Errno.class.getDeclaredField(e).getInt(null));
         }
 
         StringBuilder c = new StringBuilder()
                 .append("#define _GNU_SOURCE\n#include <stdio.h>\n#include <stddef.h>\n#include <errno.h>\n")
-                .append("#include <fcntl.h>\n#include <sys/socket.h>\n#include <sys/uio.h>\n#include <netinet/in.h>\n")
+                .append("#include <fcntl.h>\n#include <sys/socket.h>\n#include <sys/uio.h>\n#include <sys/un.h>\n#include <netinet/in.h>\n")
                 .append("#include <netinet/tcp.h>\n#include <sys/epoll.h>\n#include <sys/eventfd.h>\n#include <time.h>\n")
+                .append("#include <signal.h>\n#include <spawn.h>\n#include <sys/wait.h>\n#include <sys/syscall.h>\n")
                 .append("int main(void) {\n");
         for (String expr : expected.keySet()) {
             c.append("  printf(\"%s=%lld\\n\", \"").append(expr).append("\", (long long) (").append(expr).append("));\n");
@@ -158,6 +264,14 @@ class LinuxLayoutTest {
         for (String name : new String[] {"ECONNREFUSED", "ECONNRESET", "EMFILE", "EAGAIN"}) {
             assertEquals(name, Errno.name(expected.get(name).intValue()));
         }
+
+        // Only the kernel's header has IPV6_MULTICAST_ALL, and it cannot be included beside glibc's <netinet/in.h>.
+        Path kernel = dir.resolve("in6.c");
+        Files.writeString(kernel, "#include <stdio.h>\n#include <linux/in6.h>\n"
+                + "int main(void) { printf(\"%d\\n\", IPV6_MULTICAST_ALL); return 0; }\n");
+        run(dir, "gcc", "-O0", "-o", dir.resolve("in6").toString(), kernel.toString());
+        assertEquals(String.valueOf(LinuxLayout.IPV6_MULTICAST_ALL), run(dir, dir.resolve("in6").toString()).trim(),
+                "IPV6_MULTICAST_ALL vs. <linux/in6.h>");
     }
 
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
