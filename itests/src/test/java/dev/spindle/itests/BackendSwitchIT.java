@@ -63,7 +63,8 @@ public class BackendSwitchIT extends SpindleOsgiSupport {
         ReactorConsumer consumer = consumer();
         awaitBound(consumer, reactor);
         assertEquals(1, consumer.activations());
-        assertEquals(2, context.getServiceReferences(ReactorProvider.class, null).size());
+        // test, epoll and select (the broken backend is not installed in this class).
+        assertEquals(3, context.getServiceReferences(ReactorProvider.class, null).size());
     }
 
     @Test

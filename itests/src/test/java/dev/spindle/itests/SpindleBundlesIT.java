@@ -30,7 +30,7 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * Spindle's own bundles with only their own backends (today select): everything resolves and
+ * Spindle's own bundles with only their own backends (epoll and select): everything resolves and
  * starts, the Reactor and SignalBus services are there on the best backend, Metatype describes
  * the configuration, and stopping every backend bundle removes the Reactor service.
  */
@@ -77,6 +77,15 @@ public class SpindleBundlesIT extends SpindleOsgiSupport {
         assertEquals(10, provider.getProperty(Constants.SERVICE_RANKING));
         assertEquals(10, service(provider).priority());
         assertEquals("dev.spindle.reactor.select", provider.getBundle().getSymbolicName());
+
+        ServiceReference<ReactorProvider> epoll = awaitService(ReactorProvider.class, "(spindle.reactor.backend=epoll)");
+        assertEquals(30, epoll.getProperty(Constants.SERVICE_RANKING));
+        assertEquals("dev.spindle.reactor.epoll", epoll.getBundle().getSymbolicName());
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            // The framework's JVM has --enable-native-access=ALL-UNNAMED (itests/pom.xml).
+            assertTrue("epoll available in the framework: " + service(epoll).unavailabilityCause(), service(epoll).isAvailable());
+            assertEquals("on Linux the best backend is epoll", "epoll", best);
+        }
     }
 
     @Test

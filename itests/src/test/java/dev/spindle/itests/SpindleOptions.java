@@ -72,6 +72,7 @@ final class SpindleOptions {
                 junitBundles(),
                 spindleBundle("reactor-api"),
                 spindleBundle("reactor-select"),
+                spindleBundle("reactor-epoll"),
                 spindleBundle("reactor-quick"),
                 spindleBundle("signals"));
     }

@@ -48,7 +48,7 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public abstract class SpindleOsgiSupport {
     /** Bundle symbolic names of Spindle's bundles, in install order. */
-    static final List<String> SPINDLE_BUNDLES = List.of("dev.spindle.reactor", "dev.spindle.reactor.select",
+    static final List<String> SPINDLE_BUNDLES = List.of("dev.spindle.reactor", "dev.spindle.reactor.select", "dev.spindle.reactor.epoll",
             "dev.spindle.reactor.quick", "dev.spindle.signals");
     static final String TEST_BACKEND = "dev.spindle.itests.backend.test";
     static final String BROKEN_BACKEND = "dev.spindle.itests.backend.broken";
