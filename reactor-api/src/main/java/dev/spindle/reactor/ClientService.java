@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -123,6 +124,12 @@ import org.slf4j.LoggerFactory;
  * {@code prepareConnection} and all protocol calls run on the reactor thread only, and every
  * returned stage completes on it.
  *
+ * <h2>Observing</h2>
+ * {@link #addListener} registers a {@link Listener} told of every state change (each arrow of
+ * the table above, after {@link #state()} shows the new state) and of every retry scheduled
+ * (with the failure count and the delay the policy gave). The {@code signals} module bridges
+ * them onto a signal bus.
+ *
  * @param <P> the application's protocol type
  */
 public final class ClientService<P extends Protocol> {
@@ -146,6 +153,47 @@ public final class ClientService<P extends Protocol> {
         STOPPED
     }
 
+    /**
+     * Observes a {@link ClientService}: registered with {@link ClientService#addListener}.
+     *
+     * <p>Called on the reactor thread, from inside the transition that caused the event (the
+     * move to {@code STOPPED} because the reactor itself ended comes from the thread that ended
+     * its loop, as for {@link LifecycleListener}). An exception thrown by a listener is logged and
+     * ignored: the service and the other listeners go on. A listener may call the service's
+     * methods; {@code start()}, {@code stop()} and {@code whenConnected()} are then handled right
+     * after the current transition (CS-23), so the listener always sees the transitions in order.
+     * Both methods do nothing by default.
+     */
+    public interface Listener {
+        /**
+         * The service moved from {@code from} to {@code to} (never equal); {@link #state()}
+         * already returns {@code to}.
+         *
+         * @param service the service
+         * @param from the previous state
+         * @param to the new state
+         */
+        default void stateChanged(ClientService<?> service, State from, State to) {
+        }
+
+        /**
+         * The service scheduled its next attempt, after a failed attempt or a lost connection;
+         * called right after the move to {@code WAITING}. Not called when the retry cannot be
+         * scheduled because the reactor is ending (the service then stops).
+         *
+         * @param service the service
+         * @param failedAttempts consecutive failures so far, counting the lost connection; at
+         *     least 1
+         * @param delay the delay the retry policy gave (a negative one counts as zero), until the
+         *     next attempt on the reactor's clock
+         * @param lastFailure why the attempt failed, or the cause of the lost connection; null
+         *     when the connection was closed cleanly by the peer
+         */
+        default void retryScheduled(ClientService<?> service, int failedAttempts, Duration delay,
+                @Nullable Throwable lastFailure) {
+        }
+    }
+
     private final Reactor reactor;
     private final ClientEndpoint endpoint;
     private final Function<? super SocketAddress, ? extends @Nullable P> factory;
@@ -154,6 +202,7 @@ public final class ClientService<P extends Protocol> {
     private final String name;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile State state = State.INIT;
+    private final CopyOnWriteArrayList<ListenerRegistration> listeners = new CopyOnWriteArrayList<>();
 
     // Loop-thread state.
     private final ArrayDeque<Runnable> inputs = new ArrayDeque<>();
@@ -282,6 +331,20 @@ public final class ClientService<P extends Protocol> {
      */
     public String name() {
         return name;
+    }
+
+    /**
+     * Registers a listener for the state changes and scheduled retries of this service from now
+     * on. Thread-safe; the listener is called on the reactor thread (see {@link Listener}).
+     *
+     * @param listener the listener; registering it twice makes two registrations
+     * @return removes the listener (idempotent); it is not called after that
+     */
+    public Registration addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        ListenerRegistration r = new ListenerRegistration(listener);
+        listeners.add(r);
+        return r;
     }
 
     @Override
@@ -429,7 +492,7 @@ public final class ClientService<P extends Protocol> {
             current = null;
             failedAttempts++;
             setState(State.WAITING);
-            Duration delay = scheduleRetry();
+            Duration delay = scheduleRetry(cause);
             if (LOG.isInfoEnabled()) {
                 LOG.info("{}: {} {} ({}); attempt {} in {}", name, wasMade ? "connection lost to" : "attempt failed to",
                         endpoint, cause == null ? "closed" : cause.toString(), failedAttempts + 1, delay);
@@ -531,12 +594,60 @@ public final class ClientService<P extends Protocol> {
     }
 
     private void setState(State next) {
+        State prev = state;
         state = next;
+        if (prev != next && !listeners.isEmpty()) {
+            for (ListenerRegistration r : listeners) {
+                if (r.isActive()) {
+                    try {
+                        r.listener.stateChanged(this, prev, next);
+                    } catch (RuntimeException e) {
+                        LOG.error("{}: listener {} threw from stateChanged({} -> {}); ignored", name, r.listener, prev,
+                                next, e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void retryScheduled(Duration delay, @Nullable Throwable lastFailure) {
+        for (ListenerRegistration r : listeners) {
+            if (r.isActive()) {
+                try {
+                    r.listener.retryScheduled(this, failedAttempts, delay, lastFailure);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: listener {} threw from retryScheduled; ignored", name, r.listener, e);
+                }
+            }
+        }
+    }
+
+    /** One {@link #addListener} registration. */
+    private final class ListenerRegistration implements Registration {
+        final Listener listener;
+        private final AtomicBoolean removed = new AtomicBoolean();
+
+        ListenerRegistration(Listener listener) {
+            this.listener = listener;
+        }
+
+        boolean isActive() {
+            return !removed.get();
+        }
+
+        @Override
+        public boolean remove() {
+            if (!removed.compareAndSet(false, true)) {
+                return false;
+            }
+            listeners.remove(this);
+            return true;
+        }
     }
 
     // ------------------------------------------------------------------ retry timer
 
-    private Duration scheduleRetry() {
+    private Duration scheduleRetry(@Nullable Throwable lastFailure) {
         Duration delay = retryDelay(failedAttempts);
         int seq = ++retrySeq;
         try {
@@ -544,6 +655,10 @@ public final class ClientService<P extends Protocol> {
         } catch (IllegalStateException e) {
             // The reactor is ending: its lifecycle listener moves the service to STOPPED.
             LOG.warn("{}: cannot schedule the next attempt: {}", name, e.getMessage());
+            return delay;
+        }
+        if (!listeners.isEmpty()) {
+            retryScheduled(delay, lastFailure);
         }
         return delay;
     }

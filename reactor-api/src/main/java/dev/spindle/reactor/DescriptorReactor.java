@@ -80,6 +80,22 @@ public interface DescriptorReactor {
     List<Descriptor> writers();
 
     /**
+     * Registers a listener told of every stream connection of this reactor as it is made and as
+     * it is lost: TCP and UNIX-domain, accepted and made; a TLS connection as its underlying TCP
+     * transport. {@link ConnectionListener} states what is reported, in what order, and the
+     * pairing of the two calls. Only connections made after the registration are reported.
+     *
+     * <p>Thread-safe, in any state; the listener is called on the reactor thread, and an
+     * exception it throws is logged and ignored (it never affects the connection). A reactor
+     * without listeners pays nothing per connection beyond a check.
+     *
+     * @param listener the listener; registering it twice makes two registrations
+     * @return removes the listener (idempotent); it is not called after that, not even for
+     *     connections it was told were made
+     */
+    Registration addConnectionListener(ConnectionListener listener);
+
+    /**
      * Listens for TCP connections with default options.
      *
      * @param bindAddress a resolved address; port 0 picks a free port

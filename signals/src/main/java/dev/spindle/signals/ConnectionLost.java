@@ -5,10 +5,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event of {@link ReactorSignals#CONNECTION_LOST} (planned: not fired yet, see the package
- * documentation).
+ * The event of {@link ReactorSignals#CONNECTION_LOST}: a connection of the reactor (the signal's
+ * source) ended; see {@link dev.spindle.reactor.ConnectionListener} for which transports count.
  *
- * @param transport the transport that closed
+ * @param transport the transport that closed (for TLS, the underlying TCP transport)
  * @param cause why, or null for a clean close
  */
 public record ConnectionLost(Transport transport, @Nullable Throwable cause) {

@@ -5,12 +5,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event of {@link ReactorSignals#RETRY_SCHEDULED} (planned: not fired yet, see the package
- * documentation).
+ * The event of {@link ReactorSignals#RETRY_SCHEDULED}: a {@link dev.spindle.reactor.ClientService}
+ * (the signal's source) scheduled its next attempt; the values of
+ * {@link dev.spindle.reactor.ClientService.Listener#retryScheduled}.
  *
- * @param failedAttempts how many attempts in a row have failed, at least 1
+ * @param failedAttempts how many attempts in a row have failed (a lost connection counts), at
+ *     least 1
  * @param delay how long until the next attempt
- * @param lastFailure why the last attempt failed, if known
+ * @param lastFailure why the last attempt failed or the connection was lost; null when the peer
+ *     closed the connection cleanly
  */
 public record RetryScheduled(int failedAttempts, Duration delay, @Nullable Throwable lastFailure) {
     /**

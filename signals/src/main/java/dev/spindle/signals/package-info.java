@@ -5,9 +5,13 @@
  * <h2>Use</h2>
  * <pre>{@code
  * SignalBus bus = SignalBus.create(reactor);
- * Subscription bridge = ReactorSignals.bridge(reactor, bus);
+ * Subscription bridge = ReactorSignals.bridge(reactor, bus);       // state and connections
  * Subscription s = bus.listen(reactor, ReactorSignals.REACTOR_STATE_CHANGED,
  *         (source, change) -> System.out.println(change.from() + " -> " + change.to()));
+ * bus.listen(reactor, ReactorSignals.CONNECTION_MADE, (source, transport) -> open.increment());
+ * ReactorSignals.bridge(clientService, bus);                        // its states and retries
+ * bus.listen(clientService, ReactorSignals.RETRY_SCHEDULED,
+ *         (source, retry) -> log.warn("retry {} in {}", retry.failedAttempts(), retry.delay()));
  * bus.listenAll(SignalBus.LISTENER_FAILED,
  *         (source, failure) -> metrics.count(failure.signal().name()));
  * }</pre>
@@ -16,8 +20,8 @@
  *
  * <h2>In OSGi</h2>
  * A Declarative Services component of this bundle registers a {@link dev.spindle.signals.SignalBus}
- * service on the {@code dev.spindle.reactor.Reactor} service, with the reactor's lifecycle bridged
- * onto it, and re-creates it on the new reactor when the Reactor service is replaced. Whiteboard:
+ * service on the {@code dev.spindle.reactor.Reactor} service, with the reactor bridged onto it
+ * (its state changes and its connections), and re-creates it on the new reactor when the Reactor service is replaced. Whiteboard:
  * a service registered as {@link dev.spindle.signals.SignalListener} with the property
  * {@code spindle.signal=<name>} (one or several names) listens to those signals from every
  * source; {@code spindle.signal.type=<class name>} gives the event type of a signal that is not
@@ -47,7 +51,11 @@
  * </table>
  *
  * <h2>Signal catalogue</h2>
- * Signals fired today by Spindle code, each covered by tests:
+ * Every signal Spindle fires, each fired by the code named here and covered by tests (a test
+ * keeps this table equal to the public {@code Signal} constants of
+ * {@link dev.spindle.signals.ReactorSignals} and {@link dev.spindle.signals.SignalBus}). The bus
+ * delivers every event on its own reactor's thread (see {@link dev.spindle.signals.SignalBus});
+ * the last column says where that is, for each signal.
  * <table>
  *   <caption>Signals that are fired</caption>
  *   <tr><th>signal (name)</th><th>event type</th><th>source</th><th>when fired</th><th>thread</th></tr>
@@ -57,14 +65,61 @@
  *       {@code ERROR})</td>
  *       <td>the reactor</td>
  *       <td>every lifecycle change of a reactor bridged with
- *       {@link dev.spindle.signals.ReactorSignals#bridge}: {@code INIT→STARTING},
- *       {@code STARTING→STARTED}, {@code STARTED→STOPPING}, {@code STOPPING→STOPPED}, a
- *       {@code terminate()} straight to {@code STOPPED}, {@code →ERROR} on a loop failure,
- *       {@code INIT→STOPPED} for {@code stop()} before start, {@code STOPPED→STARTING} on a
- *       restart; after {@code state()} shows the new state</td>
+ *       {@link dev.spindle.signals.ReactorSignals#bridge(dev.spindle.reactor.CoreReactor, SignalBus)}:
+ *       {@code INIT→STARTING}, {@code STARTING→STARTED}, {@code STARTED→STOPPING},
+ *       {@code STOPPING→STOPPED}, a {@code terminate()} straight to {@code STOPPED},
+ *       {@code →ERROR} on a loop failure, {@code INIT→STOPPED} for {@code stop()} before start,
+ *       {@code STOPPED→STARTING} on a restart; after {@code state()} shows the new state</td>
  *       <td>the bus's reactor thread (the change to {@code STARTING} made by {@code start()} on
  *       another thread is handed over to it, and still arrives before {@code STARTED}); while
  *       the bus's reactor is inactive, the thread that reported the change</td></tr>
+ *   <tr><td>{@link dev.spindle.signals.ReactorSignals#CONNECTION_MADE}
+ *       ({@code dev.spindle.reactor.connectionMade})</td>
+ *       <td>{@link dev.spindle.reactor.Transport}: the connection's transport (for TLS, the
+ *       TCP transport under it)</td>
+ *       <td>the reactor</td>
+ *       <td>a stream connection of a reactor bridged with
+ *       {@link dev.spindle.signals.ReactorSignals#bridge(dev.spindle.reactor.CoreReactor, SignalBus)}
+ *       was made: TCP or UNIX-domain, accepted or connected, and TLS once, when its TCP
+ *       connection is made (before the handshake). Fired from the reactor's
+ *       {@link dev.spindle.reactor.ConnectionListener}, right after the protocol's
+ *       {@code connectionMade} returned with the connection still open; never for a connection
+ *       its factory refused or that ended inside {@code connectionMade}</td>
+ *       <td>fired on the reactor's thread: delivered there at once when the bus is on that
+ *       reactor, else on the bus's reactor thread</td></tr>
+ *   <tr><td>{@link dev.spindle.signals.ReactorSignals#CONNECTION_LOST}
+ *       ({@code dev.spindle.reactor.connectionLost})</td>
+ *       <td>{@link dev.spindle.signals.ConnectionLost} (the transport, the cause: null for a
+ *       clean close)</td>
+ *       <td>the reactor</td>
+ *       <td>a connection reported by {@code CONNECTION_MADE} ended: closed, aborted, reset, or
+ *       closed by the reactor's {@code stop()} or {@code terminate()} (before it returns);
+ *       right after the protocol's {@code connectionLost}, with the same cause. Exactly one per
+ *       {@code CONNECTION_MADE}, after it</td>
+ *       <td>as {@code CONNECTION_MADE}</td></tr>
+ *   <tr><td>{@link dev.spindle.signals.ReactorSignals#CLIENT_SERVICE_STATE_CHANGED}
+ *       ({@code dev.spindle.reactor.clientServiceStateChanged})</td>
+ *       <td>{@link dev.spindle.signals.ClientServiceStateChange} (from, to)</td>
+ *       <td>the {@link dev.spindle.reactor.ClientService}</td>
+ *       <td>every transition of a client service bridged with
+ *       {@link dev.spindle.signals.ReactorSignals#bridge(dev.spindle.reactor.ClientService, SignalBus)}
+ *       (the arrows of its transition table, e.g. {@code INIT→CONNECTING},
+ *       {@code CONNECTING→WAITING}, {@code WAITING→CONNECTING}, {@code CONNECTING→CONNECTED},
+ *       {@code CONNECTED→WAITING}, {@code CONNECTED→DISCONNECTING},
+ *       {@code DISCONNECTING→STOPPED}); after {@code state()} shows the new state</td>
+ *       <td>fired on the service's reactor thread (for the move to {@code STOPPED} because that
+ *       reactor ended: the thread that ended its loop); delivered as for
+ *       {@code CONNECTION_MADE}</td></tr>
+ *   <tr><td>{@link dev.spindle.signals.ReactorSignals#RETRY_SCHEDULED}
+ *       ({@code dev.spindle.reactor.retryScheduled})</td>
+ *       <td>{@link dev.spindle.signals.RetryScheduled} (consecutive failures, the policy's
+ *       delay, the failure or the loss's cause: null after a clean close by the peer)</td>
+ *       <td>the {@link dev.spindle.reactor.ClientService}</td>
+ *       <td>a client service bridged with
+ *       {@link dev.spindle.signals.ReactorSignals#bridge(dev.spindle.reactor.ClientService, SignalBus)}
+ *       scheduled its next attempt after a failed attempt or a lost connection; right after its
+ *       {@code →WAITING} state change</td>
+ *       <td>as {@code CLIENT_SERVICE_STATE_CHANGED}</td></tr>
  *   <tr><td>{@link dev.spindle.signals.SignalBus#LISTENER_FAILED}
  *       ({@code dev.spindle.signals.listenerFailed})</td>
  *       <td>{@link dev.spindle.signals.ListenerFailure} (source, signal, event, listener, cause)</td>
@@ -73,22 +128,8 @@
  *       reached its remaining listeners</td>
  *       <td>the thread that delivered the failed event (the reactor thread)</td></tr>
  * </table>
- *
- * <p><b>Planned</b> (not fired by anything yet; the reactor's transports and the client service
- * will fire them once wired to a bus):
- * <ul>
- *   <li>{@link dev.spindle.signals.ReactorSignals#CONNECTION_MADE}
- *       ({@code dev.spindle.reactor.connectionMade}, event: the
- *       {@link dev.spindle.reactor.Transport}): a connection was made;</li>
- *   <li>{@link dev.spindle.signals.ReactorSignals#CONNECTION_LOST}
- *       ({@code dev.spindle.reactor.connectionLost}, event:
- *       {@link dev.spindle.signals.ConnectionLost}): a connection was lost or closed;</li>
- *   <li>{@link dev.spindle.signals.ReactorSignals#RETRY_SCHEDULED}
- *       ({@code dev.spindle.reactor.retryScheduled}, event:
- *       {@link dev.spindle.signals.RetryScheduled}): a client service scheduled its next attempt;</li>
- *   <li>client service state changed: no constant yet; it comes with the client service, whose
- *       state type it carries.</li>
- * </ul>
+ * In OSGi the bus service bridges its reactor (state and connection signals); client services
+ * are bridged by whoever builds them.
  */
 @NullMarked
 @Export

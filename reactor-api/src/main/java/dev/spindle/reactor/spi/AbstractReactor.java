@@ -85,6 +85,8 @@ public abstract class AbstractReactor implements Reactor {
     private final Object lock = new Object();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    /** Read by {@link AbstractStreamTransport} when a connection starts. */
+    final ConnectionListeners connectionListeners = new ConnectionListeners();
     private final Triggers triggers = new Triggers();
     private final Set<ReactorResource> resources = new LinkedHashSet<>();
     /** Direct chunks for pending output, reused so that back-pressure costs no allocation. */
@@ -812,6 +814,18 @@ public abstract class AbstractReactor implements Reactor {
         Objects.requireNonNull(listener, "listener must not be null");
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every {@link AbstractStreamTransport} of this reactor reports to them from its
+     * {@code start()} and its end, so a backend whose stream transports extend it needs nothing
+     * more.
+     */
+    @Override
+    public final Registration addConnectionListener(dev.spindle.reactor.ConnectionListener listener) {
+        return connectionListeners.add(listener);
     }
 
     private void fire(SystemEvent event, TriggerPhase phase) {

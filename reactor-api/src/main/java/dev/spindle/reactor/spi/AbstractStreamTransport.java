@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The backend-neutral part of a stream transport: pending output, watermarks and writability
  * events, graceful close, abort, half-close, read pausing, and the exactly-once
- * {@code connectionLost}. A backend supplies the socket calls and interest changes.
+ * {@code connectionLost}, and the reports to the reactor's
+ * {@link dev.spindle.reactor.ConnectionListener}s (after the protocol's {@code connectionMade} in
+ * {@link #start()}, after its {@code connectionLost} when the connection ends). A backend supplies
+ * the socket calls and interest changes.
  *
  * <p>Hot path: a read fills the reactor's shared read buffer and hands it to the protocol; a
  * write goes straight to the socket while nothing is pending. Only output the socket refuses is
@@ -50,6 +53,10 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     private boolean readPaused;
     private boolean closed;
     private boolean deferWrites;
+    // The reactor's connection listeners when this connection was reported made, and how many
+    // of them were told (all, unless one of them ended the connection).
+    private ConnectionListeners.Entry[] told = ConnectionListeners.NONE;
+    private int toldCount;
 
     /**
      * Creates the transport; call {@link #start()} once the socket is registered.
@@ -156,7 +163,11 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
 
     // ------------------------------------------------------------------ events from the backend
 
-    /** Tells the protocol the connection is made and starts reading. Loop thread. */
+    /**
+     * Tells the protocol the connection is made, then the reactor's
+     * {@link dev.spindle.reactor.ConnectionListener}s (if it is still open), and starts reading.
+     * Loop thread.
+     */
     public final void start() {
         reactor.track(this);
         started = true;
@@ -165,6 +176,9 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
         } catch (RuntimeException e) {
             protocolFailed("connectionMade", e);
             return;
+        }
+        if (!closed) {
+            reportMade();
         }
         if (!closed && !readPaused && !closing) {
             interestRead(true);
@@ -225,6 +239,19 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     public final void onWritable() {
         if (!closed) {
             flush();
+        }
+    }
+
+    private void reportMade() {
+        ConnectionListeners.Entry[] ls = reactor.connectionListeners.snapshot();
+        if (ls.length == 0) {
+            return;
+        }
+        told = ls;
+        // A listener may end the connection: the ones told so far then hear of it from lose().
+        for (int i = 0; i < ls.length && !closed; i++) {
+            toldCount = i + 1;
+            ConnectionListeners.made(ls[i], this);
         }
     }
 
@@ -562,7 +589,8 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     // ------------------------------------------------------------------ endings
 
     /**
-     * Ends the connection: closes the socket and tells the protocol once.
+     * Ends the connection: closes the socket and tells the protocol once, then the connection
+     * listeners that were told it was made.
      *
      * @param cause null for a clean close
      */
@@ -585,6 +613,13 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             protocol.connectionLost(cause);
         } catch (RuntimeException e) {
             LOG.error("protocol {} threw from connectionLost", protocol, e);
+        }
+        int n = toldCount;
+        if (n > 0) {
+            ConnectionListeners.Entry[] ls = told;
+            toldCount = 0;
+            told = ConnectionListeners.NONE;
+            ConnectionListeners.lost(ls, n, this, cause);
         }
     }
 

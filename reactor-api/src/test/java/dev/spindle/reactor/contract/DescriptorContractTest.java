@@ -244,6 +244,8 @@ public abstract class DescriptorContractTest extends ReactorContractSupport {
         assertNotNull(ReactorHarness.await(writerHandler.lost()));
         assertEquals(1, readerHandler.lostCalls());
         assertEquals(1, writerHandler.lostCalls());
+        // STOPPED is visible before the lifecycle listeners have run: wait for ours.
+        ReactorHarness.await("the STOPPED listener", () -> !"listener not called".equals(openAtStop.get()));
         assertEquals("false false false false", openAtStop.get());
         h.start();
         h.run(() -> {

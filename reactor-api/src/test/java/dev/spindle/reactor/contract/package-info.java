@@ -21,8 +21,9 @@
  * {@code TlsContractTest} (handshakes, trust and host-name failures, close_notify, renegotiation),
  * {@code UdpContractTest} (datagrams, connected mode, oversize, broadcast, multicast),
  * {@code UnixContractTest} (UNIX-domain sockets and their socket files),
- * {@code ProcessContractTest} (child processes, their pipes, exit and shutdown) and
- * {@code ClientServiceContractTest} (the reconnecting client service on TCP, TLS and UNIX sockets).
+ * {@code ProcessContractTest} (child processes, their pipes, exit and shutdown),
+ * {@code ClientServiceContractTest} (the reconnecting client service on TCP, TLS and UNIX sockets)
+ * and {@code ConnectionListenerContractTest} (connection listeners: what is reported, order, causes).
  *
  * <p>Rules the suite keeps: sockets bind 127.0.0.1 only; every wait is bounded
  * ({@link dev.spindle.reactor.contract.ReactorHarness#WAIT}) and waits for a condition, never

@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * listener that names neither a known signal nor a loadable type is logged as an error and not
  * subscribed.
  *
- * <p>The reactor's lifecycle is bridged onto the bus ({@link ReactorSignals#REACTOR_STATE_CHANGED}),
+ * <p>The reactor is bridged onto the bus ({@link ReactorSignals#bridge(dev.spindle.reactor.CoreReactor, SignalBus)}),
  * so whiteboard listeners of {@code dev.spindle.reactor.stateChanged} see the reactor change
- * state. When the {@code Reactor} service is replaced, the bus goes with it: see
+ * state, and those of {@code dev.spindle.reactor.connectionMade} and
+ * {@code dev.spindle.reactor.connectionLost} see its connections come and go. When the
+ * {@code Reactor} service is replaced, the bus goes with it: see
  * {@link SignalBusManager}. The SignalBus service carries
  * {@value ReactorProvider#BACKEND_PROPERTY} of its reactor. Calling {@code close()} on the service
  * is ignored: the bus is shared.
@@ -57,9 +59,10 @@ public final class SignalBusComponent {
     public static final String TYPE_PROPERTY = "spindle.signal.type";
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalBusComponent.class);
-    private static final List<Signal<?>> CATALOGUE = List.of(ReactorSignals.REACTOR_STATE_CHANGED,
+    /** Spindle's signals, known by name alone; a test keeps it equal to the public constants. */
+    static final List<Signal<?>> CATALOGUE = List.of(ReactorSignals.REACTOR_STATE_CHANGED,
             ReactorSignals.CONNECTION_MADE, ReactorSignals.CONNECTION_LOST, ReactorSignals.RETRY_SCHEDULED,
-            SignalBus.LISTENER_FAILED);
+            ReactorSignals.CLIENT_SERVICE_STATE_CHANGED, SignalBus.LISTENER_FAILED);
 
     private final SignalBusManager manager = new SignalBusManager();
 

@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one {@link SignalBus} published on the bound reactor, with the reactor's lifecycle
- * bridged onto it ({@link ReactorSignals#REACTOR_STATE_CHANGED}) and every whiteboard listener
- * subscribed to it; the logic of {@link SignalBusComponent}, free of OSGi.
+ * Keeps one {@link SignalBus} published on the bound reactor, with the reactor bridged onto it
+ * ({@link ReactorSignals#REACTOR_STATE_CHANGED}, {@link ReactorSignals#CONNECTION_MADE},
+ * {@link ReactorSignals#CONNECTION_LOST}) and every whiteboard listener subscribed to it; the
+ * logic of {@link SignalBusComponent}, free of OSGi.
  *
  * <h2>When the reactor changes</h2>
  * A bus is bound to one reactor for life, so a new reactor gets a new bus: it is created, the
