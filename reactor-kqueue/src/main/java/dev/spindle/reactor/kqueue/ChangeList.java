@@ -91,7 +91,8 @@ final class ChangeList {
     void add(int fd, short filter, boolean edgeTriggered, boolean enabled, long udata) {
         int k = knote(fd, filter);
         ensureKnote(k);
-        if (applied[k] != UNREGISTERED) {
+        int s = slot[k];
+        if (applied[k] != UNREGISTERED || s != 0 && (flags[s - 1] & EV_ADD) != 0) {
             throw new IllegalStateException("fd " + fd + " filter " + filter + " is already registered");
         }
         edge[k] = edgeTriggered ? EV_CLEAR : 0;
