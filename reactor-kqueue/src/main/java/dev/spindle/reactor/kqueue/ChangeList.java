@@ -167,6 +167,23 @@ final class ChangeList {
         }
     }
 
+    /**
+     * The kernel refused a change for this knote ({@code EV_ERROR}), so it holds none: marks it
+     * unregistered and drops its record of this pass, if any.
+     */
+    void unregister(int fd, short filter) {
+        int k = knote(fd, filter);
+        if (k >= applied.length) {
+            return;
+        }
+        int s = slot[k];
+        if (s != 0) {
+            flags[s - 1] = 0;
+            slot[k] = 0;
+        }
+        applied[k] = UNREGISTERED;
+    }
+
     /** Records written this pass, no-ops included: an upper bound of {@link #encode}'s result. */
     int size() {
         return count;

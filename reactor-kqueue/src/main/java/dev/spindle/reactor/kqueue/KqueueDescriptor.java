@@ -69,10 +69,17 @@ final class KqueueDescriptor implements Descriptor, ReactorResource, KqueueHandl
 
     @Override
     public void ready(short eventFilter, int flags, long data, int fflags) {
+        if ((flags & EV_ERROR) != 0) {
+            // The kernel refused to watch the descriptor (closed behind our back, say): it holds
+            // no knote for it. The handler is dropped and told, as when it throws.
+            registered = false;
+            ErrnoException e = io.platform().error("kevent change for " + this, (int) data);
+            LOG.warn("the kernel refused to watch {}: {}; removing it", this, e.getMessage());
+            reactor.descriptors.forget(this);
+            notifyLost(e);
+            return;
+        }
         try {
-            if ((flags & EV_ERROR) != 0) {
-                throw io.platform().error("kevent change for " + this, (int) data);
-            }
             if (!open || eventFilter != filter || !wanted()) {
                 return;
             }

@@ -208,10 +208,15 @@ class KqueueReactor extends AbstractReactor {
         if ((flags & EV_ERROR) != 0 && data == 0) {
             return; // a receipt, not an error
         }
-        KqueueHandler h = handlers.lookup(codec.udata(ev, i));
+        long token = codec.udata(ev, i);
+        KqueueHandler h = handlers.lookup(token);
         if (h == null) {
             staleEvents++;
             return;
+        }
+        if ((flags & EV_ERROR) != 0) {
+            // The change failed: the kernel holds no such knote.
+            changes.unregister((int) token, filter);
         }
         h.ready(filter, flags, data, codec.fflags(ev, i));
     }
@@ -289,9 +294,18 @@ class KqueueReactor extends AbstractReactor {
         return a;
     }
 
-    /** Gives {@code fd} a slot with a fresh token, without telling the kernel. */
-    void install(int fd, KqueueHandler handler) {
-        handlers.install(fd, handler);
+    /**
+     * Gives {@code fd} a slot with a fresh token, without telling the kernel.
+     *
+     * @return the token
+     */
+    long install(int fd, KqueueHandler handler) {
+        return handlers.install(fd, handler);
+    }
+
+    /** The token of {@code fd}'s current incarnation: for tests. */
+    long token(int fd) {
+        return handlers.token(fd);
     }
 
     /** Hands an installed slot to another handler (a finished connect to its transport). */

@@ -101,6 +101,8 @@ final class SimulatedKernel implements Kernel {
     private boolean blocking = true;
     private boolean recording;
     private boolean refuseAtOnce;
+    private boolean interruptNextWait;
+    private int waiters;
     private int sigpipes;
     private int pipeSigpipes;
 
@@ -152,6 +154,27 @@ final class SimulatedKernel implements Kernel {
         try {
             refuseAtOnce = on;
             return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes the next {@code kevent} apply its changes and then fail with {@code EINTR}, as a signal would. */
+    SimulatedKernel interruptNextWait() {
+        lock.lock();
+        try {
+            interruptNextWait = true;
+            return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Threads waiting in {@code kevent} right now. */
+    int waiters() {
+        lock.lock();
+        try {
+            return waiters;
         } finally {
             lock.unlock();
         }
@@ -632,6 +655,11 @@ final class SimulatedKernel implements Kernel {
                     }
                 }
             }
+            if (interruptNextWait) {
+                interruptNextWait = false;
+                record(kqfd, decoded, nevents, tvSec, tvNsec, events, out);
+                return -BsdErrno.EINTR;
+            }
             long deadline = tvSec < 0 ? Long.MAX_VALUE
                     : System.nanoTime() + Math.min(tvSec, 1_000_000L) * 1_000_000_000L + tvNsec;
             while (true) {
@@ -643,6 +671,7 @@ final class SimulatedKernel implements Kernel {
                 if (left <= 0) {
                     break;
                 }
+                waiters++;
                 try {
                     if (tvSec < 0) {
                         changed.await();
@@ -653,6 +682,8 @@ final class SimulatedKernel implements Kernel {
                     Thread.currentThread().interrupt();
                     record(kqfd, decoded, nevents, tvSec, tvNsec, events, out);
                     return out > 0 ? out : -BsdErrno.EINTR;
+                } finally {
+                    waiters--;
                 }
             }
             record(kqfd, decoded, nevents, tvSec, tvNsec, events, out);
