@@ -1098,11 +1098,8 @@ final class SimulatedKernel implements Kernel {
         if (s.state != SockState.CONNECTED) {
             return -BsdErrno.ENOTCONN;
         }
-        if (s.reset && s.soError != 0) {
-            int e = s.soError;
-            s.soError = 0;
-            return -e;
-        }
+        // sosend() on both systems: "can't send more" (after shutdown or a reset) is EPIPE, and
+        // raises SIGPIPE unless SO_NOSIGPIPE or MSG_NOSIGNAL; a pending ECONNRESET is left to read.
         if (s.shutWrite || s.reset) {
             if (!s.noSigpipe && (flags & msgNosignal) == 0) {
                 sigpipes++;
