@@ -260,4 +260,18 @@ abstract class SimulatedTcpTests extends ReactorContractSupport {
         assertEquals(expected, t.remoteAddress());
         assertEquals(expected, ReactorHarness.await(accepted).transport().localAddress(), "getsockname, not the wildcard");
     }
+
+    @Test
+    void udpAndUnixSocketsAreNotYetHereAndSaySo() {
+        ReactorHarness h = started();
+        Reactor r = h.reactor();
+        String udp = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> r.listenUdp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), (data, sender) -> { })).getMessage());
+        assertEquals("the kqueue backend does not support UDP", udp);
+        String unix = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> r.listenUnix(java.nio.file.Path.of("/tmp/kqueue-test.sock"), remote -> null))
+                .getMessage());
+        assertEquals("the kqueue backend does not support UNIX-domain sockets", unix);
+        assertEquals(1, kernel.openDescriptors(), "nothing was opened but the kqueue");
+    }
 }
