@@ -88,7 +88,7 @@ final class KqueueConnect implements KqueueHandler, AbstractReactor.PendingConne
         t.start();
         listener.connected(t);
         if (sawReadable) {
-            t.readSoon();
+            t.readReportedEarlier();
         }
     }
 

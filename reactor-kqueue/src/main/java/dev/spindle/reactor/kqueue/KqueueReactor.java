@@ -19,6 +19,7 @@ import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
 import dev.spindle.reactor.spi.AbstractReactor;
 import dev.spindle.reactor.spi.DescriptorSets;
+import dev.spindle.reactor.spi.DescriptorTable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * tests that run this class on Linux.
  *
  * <h2>Registration</h2>
- * Each descriptor the backend watches has a slot in a {@link HandlerTable}; every knote carries the
+ * Each descriptor the backend watches has a slot in a {@link DescriptorTable}; every knote carries the
  * slot's token ({@code generation << 32 | fd}) as {@code udata}, so an event for a descriptor closed
  * earlier in the same pass, its number possibly reused already, is dropped. Closing a descriptor
  * removes its knotes in the kernel; the backend only drops the changes it had not yet submitted.
@@ -93,7 +94,7 @@ class KqueueReactor extends AbstractReactor {
     private int changeCapacity;
     private MemorySegment events = MemorySegment.NULL;
     private int eventCapacity;
-    private final HandlerTable handlers = new HandlerTable();
+    private final DescriptorTable<KqueueHandler> handlers = new DescriptorTable<>();
     private final ChangeList changes = new ChangeList();
     private final ArrayDeque<KqueueTransport> readAgain = new ArrayDeque<>();
     private long staleEvents;
@@ -101,7 +102,7 @@ class KqueueReactor extends AbstractReactor {
 
     private ByteBuffer readBuffer;
     final DescriptorSets<KqueueDescriptor> descriptors =
-            new DescriptorSets<>(this, KqueueDescriptor.class, d -> d.reactor == this, KqueueDescriptor::updateInterest);
+            new DescriptorSets<>(this, KqueueDescriptor.class, d -> d.kqueue == this, KqueueDescriptor::interestChanged);
 
     /**
      * Creates the reactor in state {@code INIT}; nothing is opened before it runs.
@@ -442,17 +443,11 @@ class KqueueReactor extends AbstractReactor {
         }
         KqueueDescriptor source = new KqueueDescriptor(this, n, (int) fds, true, sourceHandler, "pipe-source");
         KqueueDescriptor sink = new KqueueDescriptor(this, n, (int) (fds >>> 32), false, sinkHandler, "pipe-sink");
-        return new Pipe() {
-            @Override
-            public Descriptor source() {
-                return source;
-            }
+        return new PipeEnds(source, sink);
+    }
 
-            @Override
-            public Descriptor sink() {
-                return sink;
-            }
-        };
+    /** The two ends of a pipe. */
+    private record PipeEnds(Descriptor source, Descriptor sink) implements Pipe {
     }
 
     @Override

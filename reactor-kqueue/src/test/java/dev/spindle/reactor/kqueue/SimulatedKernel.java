@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -124,149 +126,129 @@ final class SimulatedKernel implements Kernel {
         return platform;
     }
 
+    private long lockedLong(LongSupplier body) {
+        lock.lock();
+        try {
+            return body.getAsLong();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T locked(Supplier<T> body) {
+        lock.lock();
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ test controls
 
     /** Whether {@code kevent} waits (the reactor runs on its own thread) or returns at once (turned by hand). */
     SimulatedKernel blocking(boolean on) {
-        lock.lock();
-        try {
+        return locked(() -> {
             blocking = on;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Starts (or stops) recording {@code kevent} calls and wake-ups. */
     SimulatedKernel record(boolean on) {
-        lock.lock();
-        try {
+        return locked(() -> {
             recording = on;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Whether {@code connect} to a port nobody listens on fails at once, rather than with {@code EINPROGRESS} and an event. */
     SimulatedKernel refuseAtOnce(boolean on) {
-        lock.lock();
-        try {
+        return locked(() -> {
             refuseAtOnce = on;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Makes the next {@code kevent} apply its changes and then fail with {@code EINTR}, as a signal would. */
     SimulatedKernel interruptNextWait() {
-        lock.lock();
-        try {
+        return locked(() -> {
             interruptNextWait = true;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Threads waiting in {@code kevent} right now. */
     int waiters() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return waiters;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Descriptor numbers from this one up fail with {@code EMFILE}. */
     SimulatedKernel descriptorLimit(int limit) {
-        lock.lock();
-        try {
+        return locked(() -> {
             descriptorLimit = limit;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The receive buffer of sockets created from now on. */
     SimulatedKernel receiveBuffer(int bytes) {
-        lock.lock();
-        try {
+        return locked(() -> {
             recvCapacity = bytes;
             return this;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Puts an event ahead of the real ones in the next {@code kevent} that fetches events. */
     void inject(Kevent event) {
-        lock.lock();
-        try {
+        locked(() -> {
             script.add(event);
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** The recorded {@code kevent} calls so far. */
     List<Call> calls() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return List.copyOf(calls);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The recorded wake-up changes so far. */
     List<Kevent> wakes() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return List.copyOf(wakes);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     void clearRecords() {
-        lock.lock();
-        try {
+        locked(() -> {
             calls.clear();
             wakes.clear();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** {@code SIGPIPE}s a socket write would have raised. */
     int sigpipes() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return sigpipes;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** {@code SIGPIPE}s pipe writes raised (no flag can prevent those; the JVM ignores the signal). */
     int pipeSigpipes() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return pipeSigpipes;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Open descriptors, not counting the three standard ones. */
     int openDescriptors() {
-        lock.lock();
-        try {
+        return locked(() -> {
             int n = 0;
             for (int fd = 3; fd < files.size(); fd++) {
                 if (files.get(fd) != null) {
@@ -274,15 +256,12 @@ final class SimulatedKernel implements Kernel {
                 }
             }
             return n;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** A description of every open descriptor: kind, flags, options. */
     List<String> describeOpen() {
-        lock.lock();
-        try {
+        return locked(() -> {
             List<String> out = new ArrayList<>();
             for (int fd = 3; fd < files.size(); fd++) {
                 File f = files.get(fd);
@@ -291,15 +270,12 @@ final class SimulatedKernel implements Kernel {
                 }
             }
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Whether the descriptor is open, close-on-exec and non-blocking (and, for a Darwin socket, has SO_NOSIGPIPE). */
     boolean wellConfigured(int fd) {
-        lock.lock();
-        try {
+        return locked(() -> {
             File f = file(fd);
             if (f == null) {
                 return false;
@@ -309,33 +285,25 @@ final class SimulatedKernel implements Kernel {
                 ok &= s.noSigpipe;
             }
             return ok;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The number of registered knotes on a kqueue. */
     int knotes(int kq) {
-        lock.lock();
-        try {
+        return locked(() -> {
             return file(kq) instanceof Kq k ? k.knotes.size() : -1;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Whether a knote is registered and enabled. */
     boolean knoteEnabled(int kq, int fd, short filter) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(kq) instanceof Kq k)) {
                 return false;
             }
             Knote kn = k.knotes.get(key(fd, filter));
             return kn != null && !kn.disabled;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ------------------------------------------------------------------ files
@@ -610,18 +578,14 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int kqueue() {
-        lock.lock();
-        try {
+        return locked(() -> {
             return allocate(new Kq());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int kevent(int kqfd, MemorySegment changes, int nchanges, MemorySegment events, int nevents, MemorySegment timeout) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(kqfd) instanceof Kq kq)) {
                 return -BsdErrno.EBADF;
             }
@@ -688,9 +652,7 @@ final class SimulatedKernel implements Kernel {
             }
             record(kqfd, decoded, nevents, tvSec, tvNsec, events, out);
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void record(int kq, List<Kevent> changes, int nevents, long tvSec, long tvNsec, MemorySegment events, int out) {
@@ -767,8 +729,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int keventWake(int kqfd, MemorySegment change) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Kevent c = readKevent(change, 0);
             if (recording) {
                 wakes.add(c);
@@ -779,17 +740,14 @@ final class SimulatedKernel implements Kernel {
             int err = apply(kq, c);
             changed.signalAll();
             return err == 0 ? 0 : -1;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ------------------------------------------------------------------ descriptors
 
     @Override
     public int fcntl(int fd, int cmd, int arg) {
-        lock.lock();
-        try {
+        return locked(() -> {
             File f = file(fd);
             if (f == null) {
                 return -BsdErrno.EBADF;
@@ -808,15 +766,12 @@ final class SimulatedKernel implements Kernel {
                 default:
                     return -BsdErrno.EINVAL;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int close(int fd) {
-        lock.lock();
-        try {
+        return locked(() -> {
             File f = file(fd);
             if (f == null || f instanceof Std) {
                 return -BsdErrno.EBADF;
@@ -845,9 +800,7 @@ final class SimulatedKernel implements Kernel {
             }
             changed.signalAll();
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void closeSocket(Sock s) {
@@ -901,8 +854,7 @@ final class SimulatedKernel implements Kernel {
     }
 
     private int makePipe(MemorySegment fds, int flags, boolean withFlags) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (freeSlots() < 2) {
                 return -BsdErrno.EMFILE;
             }
@@ -920,15 +872,12 @@ final class SimulatedKernel implements Kernel {
             fds.set(JAVA_INT, 0, allocate(r));
             fds.set(JAVA_INT, 4, allocate(w));
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public long read(int fd, MemorySegment buf) {
-        lock.lock();
-        try {
+        return lockedLong(() -> {
             File f = file(fd);
             if (f instanceof PipeEnd p) {
                 if (!p.readEnd) {
@@ -951,9 +900,7 @@ final class SimulatedKernel implements Kernel {
                 return readSocket(s, buf);
             }
             return -BsdErrno.EBADF;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private long readSocket(Sock s, MemorySegment buf) {
@@ -990,8 +937,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public long write(int fd, MemorySegment buf) {
-        lock.lock();
-        try {
+        return lockedLong(() -> {
             File f = file(fd);
             if (f instanceof PipeEnd p) {
                 if (p.readEnd) {
@@ -1020,15 +966,12 @@ final class SimulatedKernel implements Kernel {
                 return sendBytes(s, bytes, 0);
             }
             return -BsdErrno.EBADF;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public long send(int fd, MemorySegment buf, int flags) {
-        lock.lock();
-        try {
+        return lockedLong(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1036,9 +979,7 @@ final class SimulatedKernel implements Kernel {
             byte[] bytes = new byte[(int) Math.min(buf.byteSize(), Integer.MAX_VALUE)];
             MemorySegment.copy(buf, JAVA_BYTE, 0, bytes, 0, bytes.length);
             return sendBytes(s, bytes, flags);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void checkSendFlags(int flags) {
@@ -1050,8 +991,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public long sendmsg(int fd, MemorySegment msg, int flags) {
-        lock.lock();
-        try {
+        return lockedLong(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1084,9 +1024,7 @@ final class SimulatedKernel implements Kernel {
                 at += (int) len;
             }
             return sendBytes(s, bytes, flags);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private long sendBytes(Sock s, byte[] bytes, int flags) {
@@ -1126,8 +1064,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int socket(int domain, int type, int protocol) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (domain != 2 && domain != afInet6) {
                 return -BsdErrno.EAFNOSUPPORT;
             }
@@ -1145,9 +1082,7 @@ final class SimulatedKernel implements Kernel {
             s.flags = (type & nonblock) != 0 ? 4 : 0;
             s.cloexec = (type & cloexec) != 0;
             return allocate(s);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The options this model knows, by level and name ({@code sys/socket.h}, {@code netinet/tcp.h}). */
@@ -1178,8 +1113,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
-        lock.lock();
-        try {
+        return locked(() -> {
             File f = file(fd);
             if (f == null) {
                 return -BsdErrno.EBADF;
@@ -1202,15 +1136,12 @@ final class SimulatedKernel implements Kernel {
             }
             s.options.put(label, v);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
-        lock.lock();
-        try {
+        return locked(() -> {
             File f = file(fd);
             if (f == null) {
                 return -BsdErrno.EBADF;
@@ -1237,9 +1168,7 @@ final class SimulatedKernel implements Kernel {
             value.reinterpret(4).set(JAVA_INT, 0, v);
             l.set(JAVA_INT, 0, 4);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Decodes a BSD socket address at the documented offsets, or returns null for a malformed one. */
@@ -1295,8 +1224,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int bind(int fd, MemorySegment addr, int len) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1319,9 +1247,7 @@ final class SimulatedKernel implements Kernel {
             s.local = new InetSocketAddress(a.getAddress(), port);
             bound.put(port, s);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private int ephemeral() {
@@ -1333,8 +1259,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int listen(int fd, int backlog) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1349,9 +1274,7 @@ final class SimulatedKernel implements Kernel {
             s.state = SockState.LISTENING;
             s.backlog = Math.max(1, backlog);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private InetAddress anyOf(int family) {
@@ -1364,8 +1287,7 @@ final class SimulatedKernel implements Kernel {
 
     @Override
     public int connect(int fd, MemorySegment addr, int len) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1412,9 +1334,7 @@ final class SimulatedKernel implements Kernel {
             listener.queue.add(server);
             activate(listener, EVFILT_READ);
             return -BsdErrno.EINPROGRESS;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -1434,8 +1354,7 @@ final class SimulatedKernel implements Kernel {
     }
 
     private int acceptWith(int fd, MemorySegment addr, MemorySegment len, int flags) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1462,30 +1381,24 @@ final class SimulatedKernel implements Kernel {
                 encodeAddress(remote, addr, len);
             }
             return n;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int getsockname(int fd, MemorySegment addr, MemorySegment len) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
             InetSocketAddress local = s.local != null ? s.local : new InetSocketAddress(anyOf(s.family), 0);
             encodeAddress(local, addr, len);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int shutdown(int fd, int how) {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
@@ -1503,9 +1416,7 @@ final class SimulatedKernel implements Kernel {
             }
             activate(s, EVFILT_WRITE);
             return 0;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
