@@ -10,8 +10,8 @@ import java.lang.foreign.StructLayout;
 
 /**
  * Reads and writes {@code struct kevent} records in an array, at the offsets of one system's
- * layout ({@link BsdPlatform#kevent()}). Writing clears the whole record first, as {@code EV_SET}
- * does, so FreeBSD's {@code ext[4]} is zero. {@code flags} is an {@code unsigned short}: it is read
+ * layout ({@link BsdPlatform#kevent()}). Writing sets every member, and FreeBSD's {@code ext[4]} to
+ * zero as {@code EV_SET} does, without allocating. {@code flags} is an {@code unsigned short}: it is read
  * back as a non-negative {@code int}. Immutable.
  */
 final class KeventCodec {
@@ -45,7 +45,10 @@ final class KeventCodec {
      */
     void put(MemorySegment at, int index, long ident, short filter, int flags, int fflags, long data, long udata) {
         long base = index * size;
-        at.asSlice(base, size).fill((byte) 0);
+        // The members leave no padding on either system; what follows udata (FreeBSD's ext) is zeroed.
+        for (long off = this.udata + 8; off < size; off += 8) {
+            at.set(JAVA_LONG_UNALIGNED, base + off, 0L);
+        }
         at.set(JAVA_LONG_UNALIGNED, base + this.ident, ident);
         at.set(JAVA_SHORT, base + this.filter, filter);
         at.set(JAVA_SHORT, base + this.flags, (short) flags);

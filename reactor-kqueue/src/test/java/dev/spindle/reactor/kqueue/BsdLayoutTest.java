@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -92,6 +93,9 @@ class BsdLayoutTest {
                     for (int i = 0; i < 4; i++) {
                         assertEquals(0L, array.get(JAVA_LONG_UNALIGNED, base + 32 + 8L * i), "ext[" + i + "] is cleared, as EV_SET does");
                     }
+                }
+                for (long b = base; b < 2 * base; b++) {
+                    assertTrue(array.get(JAVA_BYTE, b) != 0x77, p + ": byte " + (b - base) + " of the record was written");
                 }
                 assertEquals((byte) 0x77, array.get(JAVA_BYTE, base - 1), p + ": the record before is untouched");
                 assertEquals((byte) 0x77, array.get(JAVA_BYTE, 2 * base), p + ": the record after is untouched");
