@@ -1,0 +1,15 @@
+package dev.spindle.reactor.kqueue;
+
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.contract.ThreadingContractTest;
+
+/** The threading contract on the kqueue reactor over a simulated Darwin (arm64) kernel. */
+class DarwinSimulatedThreadingContractTest extends ThreadingContractTest {
+    private final SimulatedKernel kernel = new SimulatedKernel(BsdPlatform.DARWIN_AARCH64);
+
+    @Override
+    protected Reactor newReactor(ReactorConfig config) {
+        return KqueueTesting.simulated(config, kernel);
+    }
+}
