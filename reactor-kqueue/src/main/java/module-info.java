@@ -14,6 +14,7 @@ module dev.spindle.reactor.kqueue {
     requires dev.spindle.reactor;
     requires static org.jspecify;
     requires static osgi.annotation;
+    requires static org.osgi.service.component.annotations;
 
     provides dev.spindle.reactor.spi.ReactorProvider with dev.spindle.reactor.kqueue.KqueueReactorProvider;
 }

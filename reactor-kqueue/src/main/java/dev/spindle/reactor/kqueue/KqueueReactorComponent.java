@@ -1,0 +1,63 @@
+package dev.spindle.reactor.kqueue;
+
+import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.spi.ReactorProvider;
+import org.jspecify.annotations.Nullable;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Registers the {@code kqueue} backend as an OSGi {@link ReactorProvider} service, with
+ * {@value ReactorProvider#BACKEND_PROPERTY}{@code =kqueue} and {@code service.ranking=30} (its
+ * {@linkplain KqueueReactorProvider#priority() priority}).
+ *
+ * <p>A Declarative Services component: bnd turns the annotation into
+ * {@code OSGI-INF/dev.spindle.reactor.kqueue.KqueueReactorComponent.xml} at build time, and only
+ * Service Component Runtime ever creates this class. The annotations have class retention, so on
+ * the module path or class path nothing of OSGi is needed; there the backend is found through
+ * {@link java.util.ServiceLoader} and {@link KqueueReactorProvider} instead. Every call is
+ * delegated to an {@link KqueueReactorProvider}; like it, the service is registered on every
+ * platform and reports itself unavailable (with the reason) where kqueue cannot run, so
+ * {@code reactor-quick} skips it. The framework's JVM needs
+ * {@code --enable-native-access=ALL-UNNAMED} (bundles are unnamed modules).
+ */
+@Component(service = ReactorProvider.class, property = {
+        ReactorProvider.BACKEND_PROPERTY + "=" + KqueueReactorProvider.NAME,
+        "service.ranking:Integer=" + KqueueReactorProvider.PRIORITY})
+public final class KqueueReactorComponent implements ReactorProvider {
+    private final KqueueReactorProvider provider = new KqueueReactorProvider();
+
+    /** Creates the component; called by Service Component Runtime. */
+    public KqueueReactorComponent() {
+    }
+
+    @Override
+    public String name() {
+        return provider.name();
+    }
+
+    @Override
+    public int priority() {
+        return provider.priority();
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return provider.isAvailable();
+    }
+
+    @Override
+    public @Nullable Throwable unavailabilityCause() {
+        return provider.unavailabilityCause();
+    }
+
+    @Override
+    public Reactor create(ReactorConfig config) {
+        return provider.create(config);
+    }
+
+    @Override
+    public String toString() {
+        return provider + " (OSGi service)";
+    }
+}
