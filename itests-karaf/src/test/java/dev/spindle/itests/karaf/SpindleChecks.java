@@ -14,10 +14,9 @@ import dev.spindle.signals.ReactorSignals;
 import dev.spindle.signals.ReactorStateChange;
 import dev.spindle.signals.SignalBus;
 import dev.spindle.signals.SignalListener;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,29 +56,23 @@ final class SpindleChecks {
         return await(context, Reactor.class, backendFilter(backend));
     }
 
-    /** A scheduled call runs on the loop thread, and a message is echoed over loopback TCP. */
+    /**
+     * A scheduled call runs on the loop thread, and a message is echoed over loopback TCP by a
+     * server on the reactor to a plain JDK socket.
+     */
     static void scheduleAndEcho(BundleContext context, String backend) throws Exception {
         ServiceReference<Reactor> ref = awaitReactor(context, backend);
         Reactor reactor = context.getService(ref);
         try {
             assertEquals(ReactorState.STARTED, reactor.state());
-            byte[] message = ("hello from Karaf over " + backend).getBytes(StandardCharsets.UTF_8);
-            EchoClient client = new EchoClient(message);
             CompletableFuture<String> scheduled = new CompletableFuture<>();
             CompletableFuture<ListeningPort> listening = new CompletableFuture<>();
             reactor.execute(() -> {
                 try {
                     reactor.schedule(Duration.ofMillis(10),
                             () -> scheduled.complete(Thread.currentThread().getName() + ", inLoop=" + reactor.inLoop()));
-                    ListeningPort port = reactor.listenTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                            remote -> new EchoServer());
-                    listening.complete(port);
-                    reactor.connectTcp(InetAddress.getLoopbackAddress().getHostAddress(), port.port(), client).result()
-                            .whenComplete((transport, failure) -> {
-                                if (failure != null) {
-                                    client.echoed.completeExceptionally(failure);
-                                }
-                            });
+                    listening.complete(reactor.listenTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                            remote -> new EchoServer()));
                 } catch (RuntimeException e) {
                     listening.completeExceptionally(e);
                     scheduled.completeExceptionally(e);
@@ -88,7 +81,13 @@ final class SpindleChecks {
             assertEquals("the scheduled call ran on the loop", LOOP_THREAD + ", inLoop=true",
                     scheduled.get(WAIT.toSeconds(), TimeUnit.SECONDS));
             ListeningPort port = listening.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals(new String(message, StandardCharsets.UTF_8), client.echoed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            byte[] message = ("hello from Karaf over " + backend).getBytes(StandardCharsets.UTF_8);
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port.port())) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                client.getOutputStream().write(message);
+                byte[] echoed = client.getInputStream().readNBytes(message.length);
+                assertEquals(new String(message, StandardCharsets.UTF_8), new String(echoed, StandardCharsets.UTF_8));
+            }
             CompletableFuture<Boolean> closed = new CompletableFuture<>();
             reactor.execute(() -> {
                 port.close();
@@ -219,39 +218,6 @@ final class SpindleChecks {
         @Override
         public void dataReceived(ByteBuffer data) {
             Objects.requireNonNull(transport).write(data);
-        }
-    }
-
-    /** Writes a message, completes {@link #echoed} once as many bytes came back, then closes. */
-    static final class EchoClient implements Protocol {
-        final CompletableFuture<String> echoed = new CompletableFuture<>();
-        private final byte[] message;
-        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        private @Nullable Transport transport;
-
-        EchoClient(byte[] message) {
-            this.message = message;
-        }
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-            t.write(message.clone());
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            while (data.hasRemaining()) {
-                received.write(data.get());
-            }
-            if (received.size() >= message.length && echoed.complete(received.toString(StandardCharsets.UTF_8))) {
-                Objects.requireNonNull(transport).close();
-            }
-        }
-
-        @Override
-        public void connectionLost(@Nullable Throwable cause) {
-            echoed.completeExceptionally(cause != null ? cause : new IOException("closed before the echo came back"));
         }
     }
 
