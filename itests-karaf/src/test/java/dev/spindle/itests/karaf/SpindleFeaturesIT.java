@@ -73,6 +73,8 @@ public class SpindleFeaturesIT {
 
     /** What the console printed for each line, in order (console mode); set once per Karaf. */
     private static Map<String, String> typed;
+    /** Why installing failed, so that the following tests fail at once instead of trying again. */
+    private static Throwable installFailure;
 
     @Inject
     protected BundleContext context;
@@ -122,9 +124,20 @@ public class SpindleFeaturesIT {
 
     @Before
     public void install() throws Exception {
-        if (typed != null) {
-            return;
+        if (installFailure != null) {
+            throw new AssertionError("installing Spindle failed before: " + installFailure, installFailure);
         }
+        if (typed == null) {
+            try {
+                typed = installOnce();
+            } catch (Exception | AssertionError e) {
+                installFailure = e;
+                throw e;
+            }
+        }
+    }
+
+    private Map<String, String> installOnce() throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
         if (consoleMode()) {
             List<String> lines = consoleLines();
@@ -138,7 +151,7 @@ public class SpindleFeaturesIT {
             // Installed at boot from etc/org.apache.karaf.features.cfg, maybe still in progress.
             SpindleChecks.awaitReactor(context, expectedBackend());
         }
-        typed = out;
+        return out;
     }
 
     @Test
