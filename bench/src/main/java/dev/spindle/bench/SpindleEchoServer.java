@@ -17,12 +17,15 @@ import java.util.Set;
 /**
  * The Spindle side of the echo benchmark: one reactor thread that both accepts and serves.
  *
- * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--tls-keystore FILE] [--ignore-stdin] [--alloc-report]}.
+ * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--tls-keystore FILE] [--ignore-stdin] [--alloc-report]
+ * [--alloc-warm-reads N]}.
  * With {@code --tls-keystore} it serves TLS ({@link BenchTls}: TLS 1.3, one cipher suite) with
  * the key in that PKCS#12 file.
  * With {@code --alloc-report} it prints, when it stops, the bytes the reactor thread allocated
- * per received buffer after the first {@value AllocProbe#WARM_READS} reads (the connection
- * set-up and the JIT's first compilations are left out): the hot path's allocation.
+ * per received buffer after the first {@code --alloc-warm-reads} reads (default
+ * {@value AllocProbe#WARM_READS}; the connection set-up and the JIT's first compilations are left
+ * out): the hot path's allocation. With the server pinned to a busy core the JIT compiles late,
+ * so give it more warm reads there.
  * {@code --backend} sets the system property {@code spindle.reactor.backend} before the reactor
  * is created. Binds 127.0.0.1 (port 0 picks a free one), prints {@code LISTENING <port>} once
  * bound, and runs until killed or until standard input closes (unless {@code --ignore-stdin}).
@@ -42,12 +45,13 @@ public final class SpindleEchoServer {
     }
 
     private static void run(String[] args) throws IOException, GeneralSecurityException {
-        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend", "tls-keystore"),
+        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend", "tls-keystore", "alloc-warm-reads"),
                 Set.of("ignore-stdin", "alloc-report"));
         TlsServerOptions tls = !cli.has("tls-keystore") ? null
                 : TlsServerOptions.builder(BenchTls.serverContext(Path.of(cli.get("tls-keystore", ""))))
                         .protocols(BenchTls.protocols()).cipherSuites(BenchTls.ciphers()).build();
-        AllocProbe probe = cli.has("alloc-report") ? new AllocProbe() : null;
+        AllocProbe probe = cli.has("alloc-report")
+                ? new AllocProbe(cli.getInt("alloc-warm-reads", AllocProbe.WARM_READS, 1, Integer.MAX_VALUE)) : null;
         int port = cli.getInt("port", 0, 0, 65535);
         if (cli.has("backend")) {
             System.setProperty("spindle.reactor.backend", cli.get("backend", ""));
@@ -84,14 +88,19 @@ public final class SpindleEchoServer {
 
     /** Counts reads on the loop thread and reads its allocation counter after a warm-up. */
     static final class AllocProbe {
-        static final long WARM_READS = 200_000;
+        static final int WARM_READS = 200_000;
         private final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        private final long warmReads;
         private long reads;
         private long startBytes = -1;
 
+        AllocProbe(long warmReads) {
+            this.warmReads = warmReads;
+        }
+
         void onRead() {
-            if (++reads == WARM_READS) {
+            if (++reads == warmReads) {
                 startBytes = threads.getCurrentThreadAllocatedBytes();
             }
         }
@@ -99,11 +108,11 @@ public final class SpindleEchoServer {
         // Called on the thread that ran the loop, after it returned.
         void report() {
             if (startBytes < 0) {
-                System.out.println("ALLOC reads=" + reads + " (fewer than " + WARM_READS + ": no figure)");
+                System.out.println("ALLOC reads=" + reads + " (fewer than " + warmReads + ": no figure)");
                 return;
             }
             long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
-            long measured = reads - WARM_READS;
+            long measured = reads - warmReads;
             System.out.printf("ALLOC reads=%d bytes=%d bytesPerRead=%.4f%n", measured, bytes,
                     measured == 0 ? 0.0 : (double) bytes / measured);
         }

@@ -34,12 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(SpindleExecuteBenchmark.TASKS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class SpindleExecuteBenchmark {
 
     static final int TASKS = 10_000_000;
 
-    @Param({"select"})
+    @Param({"epoll", "select"})
     public String backend;
 
     private Reactor reactor;
