@@ -36,6 +36,7 @@ port=$(awk '/LISTENING/{print $2}' "$out")
 ev=syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_readv,syscalls:sys_enter_writev
 ev=$ev,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_epoll_pwait2
 ev=$ev,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_futex
+ev=$ev,context-switches,task-clock
 stat=$(mktemp)
 (sleep 4; perf stat -x, -e "$ev" -p $spid -o "$stat" -- sleep 4) &
 ppid=$!
@@ -46,6 +47,6 @@ exec 3>&-
 wait $spid || true
 echo "$server $conns x $size ($placement): $result"
 rps=$(echo "$result" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
-awk -F, -v rps="$rps" '/syscalls/ { n=$1; name=$3; sub("syscalls:sys_enter_","",name);
+awk -F, -v rps="$rps" '/syscalls|context-switches|task-clock/ { n=$1; name=$3; sub("syscalls:sys_enter_","",name); if (name == "task-clock") { name = "task-clock us"; n = n * 1000 };
     if (n+0 > 0) printf "  %-12s %8.3f per request\n", name, n / (rps * 4) }' "$stat"
 rm -f "$out" "$stat" "$fifo"
