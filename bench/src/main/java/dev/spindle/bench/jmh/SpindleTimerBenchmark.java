@@ -61,12 +61,7 @@ public class SpindleTimerBenchmark {
 
     @Benchmark
     public void scheduleThenCancel() throws InterruptedException, ExecutionException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        reactor.execute(() -> {
-            scheduleAndCancelAll();
-            done.complete(null);
-        });
-        done.get();
+        onLoop(this::scheduleAndCancelAll);
     }
 
     /**
@@ -76,9 +71,14 @@ public class SpindleTimerBenchmark {
      */
     @Benchmark
     public void slidingWindow() throws InterruptedException, ExecutionException {
+        onLoop(this::slideWindow);
+    }
+
+    /** Runs {@code work} on the loop thread and waits for it. */
+    private void onLoop(Runnable work) throws InterruptedException, ExecutionException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         reactor.execute(() -> {
-            slideWindow();
+            work.run();
             done.complete(null);
         });
         done.get();

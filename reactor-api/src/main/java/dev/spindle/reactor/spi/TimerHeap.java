@@ -186,14 +186,10 @@ final class TimerHeap {
             if (!less(key, t, pk, p)) {
                 break;
             }
-            c[i] = p;
-            k[i] = pk;
-            p.heapIndex = i;
+            place(c, k, i, p, pk);
             i = parent;
         }
-        c[i] = t;
-        k[i] = key;
-        t.heapIndex = i;
+        place(c, k, i, t, key);
     }
 
     /** Places {@code t} (key {@code key}) at slot {@code i} or below. */
@@ -220,11 +216,13 @@ final class TimerHeap {
             if (!less(bestKey, b, key, t)) {
                 break;
             }
-            c[i] = b;
-            k[i] = bestKey;
-            b.heapIndex = i;
+            place(c, k, i, b, bestKey);
             i = best;
         }
+        place(c, k, i, t, key);
+    }
+
+    private static void place(TimerCall[] c, long[] k, int i, TimerCall t, long key) {
         c[i] = t;
         k[i] = key;
         t.heapIndex = i;
