@@ -17,12 +17,15 @@ import java.util.Set;
 /**
  * The Spindle side of the echo benchmark: one reactor thread that both accepts and serves.
  *
- * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--tls-keystore FILE] [--ignore-stdin] [--alloc-report]}.
+ * <p>Usage: {@code SpindleEchoServer [--backend NAME] [--port N] [--tls-keystore FILE] [--ignore-stdin] [--alloc-report]
+ * [--alloc-warm-reads N]}.
  * With {@code --tls-keystore} it serves TLS ({@link BenchTls}: TLS 1.3, one cipher suite) with
  * the key in that PKCS#12 file.
  * With {@code --alloc-report} it prints, when it stops, the bytes the reactor thread allocated
- * per received buffer after the first {@value AllocProbe#WARM_READS} reads (the connection
- * set-up and the JIT's first compilations are left out): the hot path's allocation.
+ * per received buffer after the first {@code --alloc-warm-reads} reads (default
+ * {@value AllocProbe#WARM_READS}; the connection set-up and the JIT's first compilations are left
+ * out): the hot path's allocation. With the server pinned to a busy core the JIT compiles late,
+ * so give it more warm reads there.
  * {@code --backend} sets the system property {@code spindle.reactor.backend} before the reactor
  * is created. Binds 127.0.0.1 (port 0 picks a free one), prints {@code LISTENING <port>} once
  * bound, and runs until killed or until standard input closes (unless {@code --ignore-stdin}).
@@ -42,12 +45,13 @@ public final class SpindleEchoServer {
     }
 
     private static void run(String[] args) throws IOException, GeneralSecurityException {
-        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend", "tls-keystore"),
+        CliArgs cli = CliArgs.parse("SpindleEchoServer", args, Set.of("port", "backend", "tls-keystore", "alloc-warm-reads"),
                 Set.of("ignore-stdin", "alloc-report"));
         TlsServerOptions tls = !cli.has("tls-keystore") ? null
                 : TlsServerOptions.builder(BenchTls.serverContext(Path.of(cli.get("tls-keystore", ""))))
                         .protocols(BenchTls.protocols()).cipherSuites(BenchTls.ciphers()).build();
-        AllocProbe probe = cli.has("alloc-report") ? new AllocProbe() : null;
+        AllocProbe probe = cli.has("alloc-report")
+                ? new AllocProbe(cli.getInt("alloc-warm-reads", AllocProbe.WARM_READS, 1, Integer.MAX_VALUE)) : null;
         int port = cli.getInt("port", 0, 0, 65535);
         if (cli.has("backend")) {
             System.setProperty("spindle.reactor.backend", cli.get("backend", ""));
@@ -76,34 +80,73 @@ public final class SpindleEchoServer {
             watcher.setDaemon(true);
             watcher.start();
         }
+        if (probe != null) {
+            probe.watchCurrentThread();
+        }
         reactor.run();
         if (probe != null) {
             probe.report();
         }
     }
 
-    /** Counts reads on the loop thread and reads its allocation counter after a warm-up. */
+    /**
+     * Counts reads on the loop thread; a watcher thread reads the loop thread's allocation
+     * counter once the warm-up count is passed.
+     *
+     * <p>The hot path only increments a counter: a test such as {@code if (++reads == warm)} in
+     * it would be compiled as a never-taken branch, and taking it once would deoptimize the
+     * compiled read path, whose interpreted run (until it is compiled again) allocates what the
+     * compiled code does not. That transient then lands in the figure it is meant to measure.
+     */
     static final class AllocProbe {
-        static final long WARM_READS = 200_000;
+        static final int WARM_READS = 200_000;
+        private static final long WATCH_MILLIS = 20;
         private final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        private long reads;
-        private long startBytes = -1;
+        private final long warmReads;
+        private volatile long reads; // written by the loop thread only
+        private volatile long startReads = -1;
+        private volatile long startBytes = -1;
+
+        AllocProbe(long warmReads) {
+            this.warmReads = warmReads;
+        }
+
+        /** Starts watching the calling thread, which is about to run the loop. */
+        void watchCurrentThread() {
+            long loopThread = Thread.currentThread().threadId();
+            Thread watcher = new Thread(() -> {
+                try {
+                    while (reads < warmReads) {
+                        Thread.sleep(WATCH_MILLIS);
+                    }
+                    // Bytes first, then reads: reads counted in between are attributed to no bytes,
+                    // which can only make the figure smaller by a few reads' worth, never larger.
+                    long bytes = threads.getThreadAllocatedBytes(loopThread);
+                    startReads = reads;
+                    startBytes = bytes;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "alloc-probe");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
 
         void onRead() {
-            if (++reads == WARM_READS) {
-                startBytes = threads.getCurrentThreadAllocatedBytes();
-            }
+            reads++; // one writer, the loop thread: not a lost update
         }
 
         // Called on the thread that ran the loop, after it returned.
         void report() {
-            if (startBytes < 0) {
-                System.out.println("ALLOC reads=" + reads + " (fewer than " + WARM_READS + ": no figure)");
+            long bytesAtStart = startBytes;
+            long readsAtStart = startReads;
+            if (bytesAtStart < 0) {
+                System.out.println("ALLOC reads=" + reads + " (fewer than " + warmReads + ": no figure)");
                 return;
             }
-            long bytes = threads.getCurrentThreadAllocatedBytes() - startBytes;
-            long measured = reads - WARM_READS;
+            long bytes = threads.getCurrentThreadAllocatedBytes() - bytesAtStart;
+            long measured = reads - readsAtStart;
             System.out.printf("ALLOC reads=%d bytes=%d bytesPerRead=%.4f%n", measured, bytes,
                     measured == 0 ? 0.0 : (double) bytes / measured);
         }

@@ -3,7 +3,6 @@ package dev.spindle.bench.jmh;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(NettyExecuteBenchmark.TASKS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class NettyExecuteBenchmark {
 
     static final int TASKS = 10_000_000;
@@ -49,9 +49,13 @@ public class NettyExecuteBenchmark {
     private final Runnable increment = () -> executed++;
     private final Callable<Long> readCount = () -> executed;
 
+    /** {@code nio} or {@code epoll} (Netty's native transport, 4.2.18). */
+    @Param({"epoll", "nio"})
+    public String transport;
+
     @Setup(Level.Trial)
     public void start() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, NettyLoops.ioHandlers(transport));
         loop = group.next();
     }
 

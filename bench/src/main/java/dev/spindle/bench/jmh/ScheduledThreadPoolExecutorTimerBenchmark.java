@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(ScheduledThreadPoolExecutorTimerBenchmark.TASKS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class ScheduledThreadPoolExecutorTimerBenchmark {
 
     static final int TASKS = 1_000_000;

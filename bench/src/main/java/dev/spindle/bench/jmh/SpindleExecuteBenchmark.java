@@ -25,8 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cross-thread hand-off into a Spindle reactor, same shape as {@link NettyExecuteBenchmark}:
  * one producer thread {@code execute}s {@value #TASKS} tasks, each adding one to a counter on the
  * loop, then waits until the loop has run them all. Spindle's task queue is bounded (a ring of
- * 65536 by default) where Netty's is not: when it is full the producer spins on
- * {@code tryExecute}, and that time is part of the measurement.
+ * 65536 by default) where Netty's is not: when it is full the producer waits on
+ * {@code tryExecute}, and that time is part of the measurement. How it waits is
+ * {@code -p backoff}: {@code yield} ({@link Thread#yield()} between tries, which lets the loop
+ * run when both threads share a core, as they do on a busy 2-core machine) or {@code spin}
+ * ({@link Thread#onSpinWait()}, which burns the rest of the producer's time slice there).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,15 +37,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(SpindleExecuteBenchmark.TASKS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class SpindleExecuteBenchmark {
 
     static final int TASKS = 10_000_000;
 
-    @Param({"select"})
+    @Param({"epoll", "select"})
     public String backend;
 
+    /** How the producer waits while the task ring is full: {@code yield} or {@code spin}. */
+    @Param({"yield", "spin"})
+    public String backoff;
+
     private Reactor reactor;
+    private boolean yield;
     // written and read on the loop thread only
     private long executed;
     // benchmark thread only
@@ -52,6 +60,11 @@ public class SpindleExecuteBenchmark {
     @Setup(Level.Trial)
     public void start() {
         System.setProperty("spindle.reactor.backend", backend);
+        yield = switch (backoff) {
+            case "yield" -> true;
+            case "spin" -> false;
+            default -> throw new IllegalArgumentException("backoff must be yield or spin, found: " + backoff);
+        };
         reactor = Reactors.create(ReactorConfig.builder().threadName("bench-execute").daemon(true).build());
         reactor.start();
     }
@@ -65,18 +78,26 @@ public class SpindleExecuteBenchmark {
     public long executeAll() throws InterruptedException, ExecutionException {
         for (int i = 0; i < TASKS; i++) {
             while (!reactor.tryExecute(increment)) {
-                Thread.onSpinWait();
+                backOff();
             }
         }
         expected += TASKS;
         CompletableFuture<Long> count = new CompletableFuture<>();
         while (!reactor.tryExecute(() -> count.complete(executed))) {
-            Thread.onSpinWait();
+            backOff();
         }
         long n = count.get();
         if (n != expected) {
             throw new IllegalStateException("loop ran " + n + " tasks, expected " + expected);
         }
         return n;
+    }
+
+    private void backOff() {
+        if (yield) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
     }
 }

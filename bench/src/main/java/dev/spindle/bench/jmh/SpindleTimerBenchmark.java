@@ -33,17 +33,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(SpindleTimerBenchmark.TASKS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class SpindleTimerBenchmark {
 
     static final int TASKS = 1_000_000;
+    static final int WINDOW = 10_000;
     private static final Runnable NEVER_RUNS = () -> { };
 
-    @Param({"select"})
+    @Param({"epoll", "select"})
     public String backend;
 
     private Reactor reactor;
     private final ScheduledCall[] timers = new ScheduledCall[TASKS];
+    private int slot;
 
     @Setup(Level.Trial)
     public void start() {
@@ -59,12 +61,39 @@ public class SpindleTimerBenchmark {
 
     @Benchmark
     public void scheduleThenCancel() throws InterruptedException, ExecutionException {
+        onLoop(this::scheduleAndCancelAll);
+    }
+
+    /**
+     * {@value #TASKS} calls scheduled one hour ahead, at most {@value #WINDOW} pending: each one
+     * scheduled past the window cancels the oldest (the request-timeout pattern). Per timer; the
+     * peer of {@code NettyTimerBenchmark.slidingWindow}.
+     */
+    @Benchmark
+    public void slidingWindow() throws InterruptedException, ExecutionException {
+        onLoop(this::slideWindow);
+    }
+
+    /** Runs {@code work} on the loop thread and waits for it. */
+    private void onLoop(Runnable work) throws InterruptedException, ExecutionException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         reactor.execute(() -> {
-            scheduleAndCancelAll();
+            work.run();
             done.complete(null);
         });
         done.get();
+    }
+
+    private void slideWindow() {
+        for (int i = 0; i < TASKS; i++) {
+            int s = slot;
+            ScheduledCall oldest = timers[s];
+            if (oldest != null) {
+                oldest.cancel();
+            }
+            timers[s] = reactor.schedule(1, TimeUnit.HOURS, NEVER_RUNS);
+            slot = s + 1 == WINDOW ? 0 : s + 1;
+        }
     }
 
     private void scheduleAndCancelAll() {

@@ -15,6 +15,8 @@ final class TimerCall implements ScheduledCall {
     long deadline;
     long seq;
     int heapIndex = -1;
+    /** Set by {@link TimerHeap#remove}: still in the heap's array, but no longer in the heap. */
+    boolean removed;
     private int state = PENDING;
 
     TimerCall(AbstractReactor reactor, Runnable task, long deadline, long seq) {

@@ -83,6 +83,93 @@ class TimerHeapTest {
         assertEquals(new ArrayList<>(ref), drained);
     }
 
+    /**
+     * Removal-heavy mixes, so that dead timers pile up, surface at the top and force compaction
+     * (dead outnumbering live); the heap must match the reference after every operation.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 8, 99, 123456})
+    void removalHeavyOperationsMatchReference(long seed) {
+        Random rnd = new Random(seed);
+        TimerHeap heap = new TimerHeap();
+        TreeSet<TimerCall> ref = new TreeSet<>(ORDER);
+        List<TimerCall> live = new ArrayList<>();
+        long seq = 0;
+        for (int round = 0; round < 40; round++) {
+            int grow = 1 + rnd.nextInt(3000);
+            for (int i = 0; i < grow; i++) {
+                TimerCall t = new TimerCall(reactor, NOOP, rnd.nextInt(500), seq++);
+                heap.add(t);
+                ref.add(t);
+                live.add(t);
+            }
+            // Remove most of them: oldest first, newest first or at random, with polls and
+            // reschedules in between.
+            int order = rnd.nextInt(3);
+            int shrink = rnd.nextInt(live.size() + 1);
+            for (int i = 0; i < shrink && !live.isEmpty(); i++) {
+                int kind = rnd.nextInt(20);
+                if (kind == 0) {
+                    TimerCall expected = ref.pollFirst();
+                    assertSame(expected, heap.poll());
+                    live.remove(expected);
+                } else if (kind == 1) {
+                    TimerCall t = live.get(rnd.nextInt(live.size()));
+                    ref.remove(t);
+                    t.deadline = rnd.nextInt(500);
+                    t.seq = seq++;
+                    heap.update(t);
+                    ref.add(t);
+                } else {
+                    int at = order == 0 ? 0 : order == 1 ? live.size() - 1 : rnd.nextInt(live.size());
+                    TimerCall t = live.remove(at);
+                    heap.remove(t);
+                    heap.remove(t); // a second removal changes nothing
+                    heap.update(t); // nor does an update of a removed timer
+                    ref.remove(t);
+                }
+                assertEquals(ref.size(), heap.size(), "round " + round);
+                if (rnd.nextInt(8) == 0) {
+                    assertSame(ref.isEmpty() ? null : ref.first(), heap.peek(), "round " + round);
+                }
+            }
+            assertEquals(new ArrayList<>(ref), Arrays.asList(heap.snapshot()), "round " + round);
+        }
+        List<TimerCall> drained = new ArrayList<>();
+        while (heap.peek() != null) {
+            drained.add(heap.poll());
+        }
+        assertEquals(new ArrayList<>(ref), drained);
+        assertEquals(0, heap.size());
+    }
+
+    /** Removing every timer oldest first, the benchmark's pattern, leaves an empty heap. */
+    @ParameterizedTest(name = "{0} timers")
+    @ValueSource(ints = {1, 2, 3, 100, 100_000})
+    void removingAllOldestFirstEmptiesTheHeap(int n) {
+        TimerHeap heap = new TimerHeap();
+        List<TimerCall> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TimerCall t = new TimerCall(reactor, NOOP, i, i);
+            heap.add(t);
+            all.add(t);
+        }
+        for (int i = 0; i < n; i++) {
+            if (i % 1000 == 0) {
+                // Rarely, so that dead timers pile up and compaction runs between the peeks.
+                assertSame(all.get(i), heap.peek(), "timer " + i);
+            }
+            heap.remove(all.get(i));
+            assertEquals(n - i - 1, heap.size());
+        }
+        assertNull(heap.peek());
+        assertEquals(0, heap.snapshot().length);
+        TimerCall after = new TimerCall(reactor, NOOP, 1, n);
+        heap.add(after);
+        assertSame(after, heap.poll());
+        assertNull(heap.peek());
+    }
+
     @ParameterizedTest(name = "{0} timers")
     @ValueSource(ints = {0, 1, 5000})
     void clearCancelsEveryTimer(int n) {
