@@ -8,7 +8,7 @@
  */
 module dev.spindle.reactor {
     requires transitive org.slf4j;
-    requires static org.jspecify;
+    requires static transitive org.jspecify;
     requires static osgi.annotation;
 
     exports dev.spindle.reactor;
