@@ -33,7 +33,8 @@ public interface ReactorProvider {
     String name();
 
     /**
-     * Higher wins when several are available. Portable backends use 0..99, native ones 100+.
+     * Higher wins when several are available. Spindle's own: select 10, epoll and kqueue 30 (never
+     * available on the same system); a third-party backend meant to win over them uses more.
      *
      * @return the priority
      */
