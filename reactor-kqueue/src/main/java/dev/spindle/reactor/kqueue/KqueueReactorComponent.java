@@ -1,9 +1,7 @@
 package dev.spindle.reactor.kqueue;
 
-import dev.spindle.reactor.Reactor;
-import dev.spindle.reactor.ReactorConfig;
+import dev.spindle.reactor.spi.ForwardingReactorProvider;
 import dev.spindle.reactor.spi.ReactorProvider;
-import org.jspecify.annotations.Nullable;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -24,40 +22,9 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = ReactorProvider.class, property = {
         ReactorProvider.BACKEND_PROPERTY + "=" + KqueueReactorProvider.NAME,
         "service.ranking:Integer=" + KqueueReactorProvider.PRIORITY})
-public final class KqueueReactorComponent implements ReactorProvider {
-    private final KqueueReactorProvider provider = new KqueueReactorProvider();
-
+public final class KqueueReactorComponent extends ForwardingReactorProvider {
     /** Creates the component; called by Service Component Runtime. */
     public KqueueReactorComponent() {
-    }
-
-    @Override
-    public String name() {
-        return provider.name();
-    }
-
-    @Override
-    public int priority() {
-        return provider.priority();
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return provider.isAvailable();
-    }
-
-    @Override
-    public @Nullable Throwable unavailabilityCause() {
-        return provider.unavailabilityCause();
-    }
-
-    @Override
-    public Reactor create(ReactorConfig config) {
-        return provider.create(config);
-    }
-
-    @Override
-    public String toString() {
-        return provider + " (OSGi service)";
+        super(new KqueueReactorProvider());
     }
 }
