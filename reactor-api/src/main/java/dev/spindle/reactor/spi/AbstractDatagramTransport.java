@@ -20,6 +20,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,10 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
     private boolean closed;
     private @Nullable InetSocketAddress remote;
     private @Nullable PortUnreachableException pendingRefusal;
+    // Batched sends (sendBatch): the heads of the queue, allocated on the first batch; off once the backend says it cannot.
+    private boolean batchSends = true;
+    private ByteBuffer @Nullable [] batchData;
+    private InetSocketAddress @Nullable [] batchTargets;
 
     /**
      * Creates the transport; call {@link #start()} once the socket is bound and registered.
@@ -209,6 +214,25 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
     protected void readingResumed() {
     }
 
+    /**
+     * Sends the first {@code count} queued datagrams with one system call, where the backend
+     * can ({@code sendmmsg}). {@link #onWritable()} calls it when two or more are queued, with at
+     * most {@value #MAX_DATAGRAMS_PER_EVENT}; by default it returns -1 and the queue is sent one
+     * datagram at a time through {@link #sendTo}, for the rest of this transport's life.
+     *
+     * @param data the datagrams, each from its position to its limit; not advanced
+     * @param targets their destinations
+     * @param count how many to send, 2 or more; the arrays may be longer
+     * @return how many were sent, from the first on (0 if the socket buffer is full), or -1 if
+     *     this backend does not send in batches
+     * @throws PortUnreachableException as {@link #sendTo}, when the first was not sent
+     * @throws IOException when the operating system refuses the first datagram (a later one's
+     *     error comes with the next call, where it is first)
+     */
+    protected int sendBatch(ByteBuffer[] data, InetSocketAddress[] targets, int count) throws IOException {
+        return -1;
+    }
+
     // ------------------------------------------------------------------ events from the backend
 
     /** Tracks the transport, tells the protocol it started and starts reading. Loop thread. */
@@ -238,30 +262,61 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
             SocketAddress sender;
             try {
                 sender = receiveInto(buf);
-            } catch (PortUnreachableException e) {
-                report(refused(e));
-                continue;
             } catch (IOException e) {
-                lose(new ReactorException("receive on " + this + " failed: " + e.getMessage(), e));
+                if (receiveFailed(e)) {
+                    continue;
+                }
                 return;
             }
             if (sender == null) {
                 return;
             }
-            if (buf.position() == buf.capacity()) {
-                int limit = options.maxPacketSize();
-                report(new DatagramTooLargeException("a datagram from " + sender + " was larger than maxPacketSize ("
-                        + limit + " bytes) and was dropped", sender, limit, -1, false));
-                continue;
-            }
+            boolean tooLarge = buf.position() == buf.capacity();
             buf.flip();
-            try {
-                protocol.datagramReceived(buf, sender);
-            } catch (RuntimeException e) {
-                LOG.error("datagram protocol {} threw from datagramReceived (datagram from {}); going on", protocol,
-                        sender, e);
-            }
+            received(buf, sender, tooLarge);
         }
+    }
+
+    /**
+     * Hands one received datagram to the protocol, or reports it as a
+     * {@link DatagramTooLargeException} if the kernel had to cut it: the rule of
+     * {@link #onReadable()} for a backend that receives into buffers of its own (several
+     * datagrams per system call) and runs its own read burst. Loop thread.
+     *
+     * @param datagram the bytes, from its position to its limit; valid for the call only
+     * @param sender the sender
+     * @param tooLarge the datagram was larger than {@link UdpOptions#maxPacketSize()}: dropped and reported
+     */
+    protected final void received(ByteBuffer datagram, SocketAddress sender, boolean tooLarge) {
+        if (tooLarge) {
+            int limit = options.maxPacketSize();
+            report(new DatagramTooLargeException("a datagram from " + sender + " was larger than maxPacketSize ("
+                    + limit + " bytes) and was dropped", sender, limit, -1, false));
+            return;
+        }
+        try {
+            protocol.datagramReceived(datagram, sender);
+        } catch (RuntimeException e) {
+            LOG.error("datagram protocol {} threw from datagramReceived (datagram from {}); going on", protocol,
+                    sender, e);
+        }
+    }
+
+    /**
+     * Deals with a failed receive as {@link #onReadable()} does: a
+     * {@link PortUnreachableException} is reported to the protocol (not fatal), any other error
+     * closes the transport. Loop thread.
+     *
+     * @param e the error
+     * @return true if the transport is still open
+     */
+    protected final boolean receiveFailed(IOException e) {
+        if (e instanceof PortUnreachableException p) {
+            report(refused(p));
+            return !closed;
+        }
+        lose(new ReactorException("receive on " + this + " failed: " + e.getMessage(), e));
+        return false;
     }
 
     /** The socket may be writable: sends queued datagrams. Loop thread. */
@@ -275,7 +330,7 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
             int len = q.data.remaining();
             int n;
             try {
-                n = sendTo(q.data, q.target);
+                n = sendHead(q, MAX_DATAGRAMS_PER_EVENT - sent);
             } catch (PortUnreachableException e) {
                 // The error belonged to an earlier datagram and is consumed: try this one again.
                 noteRefusal(e);
@@ -291,20 +346,67 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
                 report(new DatagramSendException(sendFailure(q.target, e), q.target, e));
                 continue;
             }
-            if (n == 0 && len > 0) {
+            if (n == 0) {
                 return;
             }
-            dequeue(len);
             if (n < 0) {
+                dequeue(len);
                 dropped++;
+                n = 1;
+            } else {
+                for (int i = 0; i < n; i++) {
+                    // Queued datagrams are exact copies: the limit is the length.
+                    dequeue(queue.getFirst().data.limit());
+                }
             }
             attempts = 0;
-            sent++;
+            sent += n;
         }
         if (!closed && queue.isEmpty()) {
             interestWrite(false);
             setWritable(true);
         }
+    }
+
+    /**
+     * Sends the head of the queue, with the datagrams behind it when the backend batches.
+     *
+     * @return the datagrams sent from the head on, 0 if the socket buffer is full
+     */
+    private int sendHead(Queued head, int room) throws IOException {
+        if (batchSends && room > 1 && queue.size() > 1) {
+            ByteBuffer[] data = batchData;
+            InetSocketAddress[] targets = batchTargets;
+            if (data == null || targets == null) {
+                data = new ByteBuffer[MAX_DATAGRAMS_PER_EVENT];
+                targets = new InetSocketAddress[MAX_DATAGRAMS_PER_EVENT];
+                batchData = data;
+                batchTargets = targets;
+            }
+            int count = 0;
+            for (Queued q : queue) {
+                data[count] = q.data;
+                targets[count] = q.target;
+                if (++count == room) {
+                    break;
+                }
+            }
+            int n;
+            try {
+                n = sendBatch(data, targets, count);
+            } finally {
+                Arrays.fill(data, 0, count, null);
+                Arrays.fill(targets, 0, count, null);
+            }
+            if (n >= 0) {
+                return Math.min(n, count);
+            }
+            batchSends = false;
+        }
+        int len = head.data.remaining();
+        int n = sendTo(head.data, head.target);
+        // An empty datagram cannot tell "sent" from "no room"; it is taken as sent.
+        return n == 0 && len > 0 ? 0 : 1;
     }
 
     private void dequeue(int len) {

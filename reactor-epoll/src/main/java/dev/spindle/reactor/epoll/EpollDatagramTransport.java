@@ -8,6 +8,7 @@ import static dev.spindle.reactor.epoll.LinuxLayout.IPPROTO_IP;
 import static dev.spindle.reactor.epoll.LinuxLayout.IPPROTO_IPV6;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.DatagramProtocol;
@@ -28,6 +29,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -37,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A UDP socket on the epoll backend: {@code socket(SOCK_DGRAM)}, {@code recvfrom} and
- * {@code sendto} through FFM, the shared rules of {@link AbstractDatagramTransport} on top.
+ * A UDP socket on the epoll backend: {@code socket(SOCK_DGRAM)}, {@code recvmsg}/{@code sendmsg}
+ * and {@code recvmmsg}/{@code sendmmsg} through FFM, the shared rules of
+ * {@link AbstractDatagramTransport} on top.
  *
  * <p>Level-triggered and in the epoll set only while reading or a queued send waits for room
  * (a socket with a pending ICMP error reports {@code EPOLLERR} whatever its mask, so one left in
@@ -46,10 +49,29 @@ import org.slf4j.LoggerFactory;
  * {@code epoll_ctl} each; a read burst that stops at the per-event cap is reported again on the
  * next pass.
  *
- * <p>Hot path: receiving goes straight into the transport's direct buffer; the sender's address is
- * decoded only when its raw {@code sockaddr} differs from the previous datagram's, and a send
- * encodes its target only when it differs from the previous one, so a ping-pong with one peer
- * allocates nothing.
+ * <h2>Batches</h2>
+ * With a batch size N above 1 ({@link #DEFAULT_BATCH}, the system property
+ * {@value #BATCH_PROPERTY}), a readiness event receives with {@code recvmmsg}: up to N datagrams
+ * per call into N slots of {@code maxPacketSize} bytes, and again while a call fills every slot,
+ * up to {@value AbstractDatagramTransport#MAX_DATAGRAMS_PER_EVENT} datagrams per event. Each
+ * is handed to the protocol in order as a view of its slot (no copy). A datagram the kernel cut
+ * ({@code MSG_TRUNC} in its {@code msg_flags}) is reported as a {@code DatagramTooLargeException}
+ * and the others of the batch are delivered. A protocol that pauses reading in the middle of a
+ * batch gets the rest, in order, after it resumes (from a loop task, never from inside
+ * {@code resumeReading}); they wait in their slots, so no more than N are ever kept. When two or
+ * more datagrams are queued for sending, up to N leave with one {@code sendmmsg}; what the kernel
+ * does not take stays queued, with the writability events of an unbatched send. With N = 1 each
+ * datagram is one {@code recvmsg} or {@code sendmsg}.
+ *
+ * <p>Memory: the slots, their {@code mmsghdr}s, {@code iovec}s and addresses are one off-heap
+ * block per transport of at most {@value #BATCH_MEMORY} bytes of slots (N is lowered for large
+ * {@code maxPacketSize}: 16 slots of the default 8,192 bytes, 4 of 65,527), plus, from the first
+ * queued or heap-buffer send, a staging block of the same size for datagrams whose bytes are on
+ * the Java heap. The block belongs to an arena of the transport's own, closed with the socket.
+ *
+ * <p>Hot path: the sender's address is decoded only when its raw {@code sockaddr} differs from
+ * the previous datagram's, and a send encodes its target only when it differs from the previous
+ * one, so a ping-pong with one peer allocates nothing.
  *
  * <p>An {@code AF_INET6} socket is dual-stack ({@code IPV6_V6ONLY} off): IPv4 peers are reached as
  * IPv4-mapped addresses and reported as {@link Inet4Address}es, as the JDK's channels do. Linux
@@ -60,6 +82,18 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
     private static final Logger LOG = LoggerFactory.getLogger(EpollDatagramTransport.class);
     private static final int READ_EVENTS = EPOLLIN | EPOLLERR | EPOLLHUP;
     private static final int WRITE_EVENTS = EPOLLOUT | EPOLLERR | EPOLLHUP;
+
+    /** The system property that sets the batch size N: 1 (no batching) .. {@value AbstractDatagramTransport#MAX_DATAGRAMS_PER_EVENT}. */
+    static final String BATCH_PROPERTY = "spindle.epoll.udp.batch";
+    /** Datagrams per {@code recvmmsg}/{@code sendmmsg} unless {@value #BATCH_PROPERTY} says otherwise. */
+    static final int DEFAULT_BATCH = batchSize(System.getProperty(BATCH_PROPERTY));
+    /** The most bytes of receive slots per transport; N is lowered to keep under it. */
+    static final int BATCH_MEMORY = 256 * 1024;
+    /** Room for a sender's or target's address: a {@code sockaddr_in6}, rounded to 8 bytes. */
+    private static final int NAME_SIZE = 32;
+    private static final int NAME_LENGTH = (int) LinuxLayout.SOCKADDR_IN6.byteSize();
+    private static final long MMSG = LinuxLayout.MMSGHDR.byteSize();
+    private static final long IOV = LinuxLayout.IOVEC.byteSize();
 
     private final EpollReactor epoll;
     private final NativeIo io;
@@ -74,6 +108,27 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
     private int registered;
     private boolean fdClosed;
 
+    // Off-heap memory: the transport's own, closed with the socket (or after the delivery that closed it).
+    private final Arena memory;
+    private boolean memoryClosed;
+    private boolean delivering;
+    private final int maxPacket;
+    // Receiving: N slots with an mmsghdr, an iovec and an address each (N = 0: one recvmsg at a time).
+    private final int slots;
+    private final long slotSize;
+    private final MemorySegment receiveVector;
+    private final MemorySegment receiveNames;
+    private final ByteBuffer[] views;
+    /** The datagrams in the slots from the last {@code recvmmsg}, and the next to deliver. */
+    private int filled;
+    private int next;
+    private boolean keptScheduled;
+    private final Runnable deliverKept = this::deliverKept;
+    // Sending: one msghdr and iovec for single sends; N of each and their targets for sendmmsg (lazily).
+    private final MemorySegment message;
+    private @Nullable MemorySegment sendVector;
+    private @Nullable MemorySegment staging;
+
     // The last target encoded, and the last sender decoded (native copies of their sockaddr).
     private final MemorySegment target;
     private int targetLength;
@@ -83,7 +138,7 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
     private @Nullable InetSocketAddress decodedSender;
 
     private EpollDatagramTransport(EpollReactor reactor, NativeIo io, int fd, boolean inet6, InetSocketAddress bound,
-            DatagramProtocol protocol, UdpOptions options) {
+            DatagramProtocol protocol, UdpOptions options, int batch) {
         super(reactor, protocol, options);
         this.epoll = reactor;
         this.io = io;
@@ -91,9 +146,60 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
         this.inet6 = inet6;
         this.bound = bound;
         this.local = bound;
-        Arena memory = Arena.ofAuto();
-        this.target = memory.allocate(LinuxLayout.SOCKADDR_IN6.byteSize(), 8);
-        this.sender = memory.allocate(LinuxLayout.SOCKADDR_IN6.byteSize(), 8);
+        this.maxPacket = options.maxPacketSize();
+        this.slotSize = (maxPacket + 7L) & ~7L;
+        this.slots = batch <= 1 ? 0 : (int) Math.max(2, Math.min(batch, BATCH_MEMORY / slotSize));
+        Arena arena = Arena.ofShared();
+        this.memory = arena;
+        try {
+            this.target = arena.allocate(NAME_SIZE, 8);
+            this.sender = arena.allocate(NAME_SIZE, 8);
+            // One msghdr, its iovec and an address: single sends, and receives when unbatched.
+            this.message = arena.allocate(LinuxLayout.MSGHDR.byteSize() + IOV + NAME_SIZE, 8);
+            int n = Math.max(slots, 1);
+            MemorySegment block = arena.allocate(n * (MMSG + IOV + NAME_SIZE) + slots * slotSize, 64);
+            this.receiveVector = block.asSlice(0, n * MMSG);
+            MemorySegment iovs = block.asSlice(n * MMSG, n * IOV);
+            this.receiveNames = block.asSlice(n * (MMSG + IOV), n * NAME_SIZE);
+            MemorySegment data = block.asSlice(n * (MMSG + IOV + NAME_SIZE));
+            this.views = new ByteBuffer[slots];
+            for (int i = 0; i < slots; i++) {
+                MemorySegment slot = data.asSlice(i * slotSize, maxPacket);
+                views[i] = slot.asByteBuffer();
+                iovs.set(JAVA_LONG, i * IOV + LinuxLayout.IOV_BASE, slot.address());
+                iovs.set(JAVA_LONG, i * IOV + LinuxLayout.IOV_LEN, maxPacket);
+                header(receiveVector, i * MMSG, receiveNames.address() + i * NAME_SIZE, NAME_LENGTH,
+                        iovs.address() + i * IOV);
+            }
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Fills a {@code msghdr} at {@code at}: one address, one {@code iovec}, no control data, no flags. */
+    private static void header(MemorySegment vector, long at, long name, int nameLength, long iov) {
+        vector.set(JAVA_LONG, at + LinuxLayout.MSG_NAME, name);
+        vector.set(JAVA_INT, at + LinuxLayout.MSG_NAMELEN, nameLength);
+        vector.set(JAVA_LONG, at + LinuxLayout.MSG_IOV, iov);
+        vector.set(JAVA_LONG, at + LinuxLayout.MSG_IOVLEN, 1);
+        vector.set(JAVA_LONG, at + LinuxLayout.MSG_CONTROL, 0);
+        vector.set(JAVA_LONG, at + LinuxLayout.MSG_CONTROLLEN, 0);
+        vector.set(JAVA_INT, at + LinuxLayout.MSG_FLAGS, 0);
+    }
+
+    /** The batch size a value of {@value #BATCH_PROPERTY} asks for: 16 when unset or not a number. */
+    static int batchSize(@Nullable String property) {
+        int n = 16;
+        if (property != null) {
+            try {
+                n = Integer.parseInt(property.strip());
+            } catch (NumberFormatException e) {
+                LOG.warn("{} must be a number in 1..{}, found: {}; using {}", BATCH_PROPERTY, MAX_DATAGRAMS_PER_EVENT,
+                        property, n);
+            }
+        }
+        return Math.max(1, Math.min(MAX_DATAGRAMS_PER_EVENT, n));
     }
 
     /**
@@ -103,17 +209,20 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
      * @throws CannotListenException if any of that fails; the socket is closed
      */
     static EpollDatagramTransport open(EpollReactor reactor, NativeIo io, InetSocketAddress bindAddress,
-            StandardProtocolFamily family, DatagramProtocol protocol, UdpOptions options) {
+            StandardProtocolFamily family, DatagramProtocol protocol, UdpOptions options, int batch) {
         boolean inet6 = family == StandardProtocolFamily.INET6;
         int fd = -1;
-        EpollDatagramTransport t;
+        EpollDatagramTransport t = null;
         try {
             fd = io.socket(inet6 ? LinuxLayout.AF_INET6 : LinuxLayout.AF_INET, LinuxLayout.SOCK_DGRAM);
             configure(io, fd, inet6, options);
             io.bind(fd, bindAddress, inet6);
-            t = new EpollDatagramTransport(reactor, io, fd, inet6, io.localAddress(fd), protocol, options);
+            t = new EpollDatagramTransport(reactor, io, fd, inet6, io.localAddress(fd), protocol, options, batch);
             reactor.install(fd, t);
         } catch (IOException | RuntimeException e) {
+            if (t != null) {
+                t.releaseMemory();
+            }
             io.close(fd);
             throw new CannotListenException("cannot listen for UDP on " + bindAddress + " (" + family + "): "
                     + e.getMessage(), e);
@@ -182,10 +291,19 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
         return fd;
     }
 
+    /** Datagrams per {@code recvmmsg}/{@code sendmmsg}, 0 when unbatched: for tests. */
+    int batchSlots() {
+        return slots;
+    }
+
     @Override
     public void ready(int events) {
         if (readInterest && (events & READ_EVENTS) != 0) {
-            onReadable();
+            if (slots > 0) {
+                receiveBatches();
+            } else {
+                onReadable();
+            }
         }
         if (writeInterest && !fdClosed && (events & WRITE_EVENTS) != 0) {
             onWritable();
@@ -194,33 +312,141 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
 
     // ------------------------------------------------------------------ socket calls
 
-    @Override
-    protected @Nullable SocketAddress receiveInto(ByteBuffer dst) throws IOException {
-        int n;
-        try {
-            n = io.receive(fd, dst);
-        } catch (ErrnoException e) {
-            throw refusedOr(e);
+    /**
+     * Receives in batches: delivers what the slots still hold, then {@code recvmmsg} again while
+     * a call fills every slot asked for, up to {@value AbstractDatagramTransport#MAX_DATAGRAMS_PER_EVENT}
+     * datagrams. Stops as soon as the protocol pauses reading or the transport closes.
+     */
+    private void receiveBatches() {
+        int budget = MAX_DATAGRAMS_PER_EVENT;
+        boolean more = true;
+        while (deliverSlots()) {
+            if (!more || budget <= 0) {
+                return;
+            }
+            int want = Math.min(slots, budget);
+            int got;
+            try {
+                got = io.receiveMessages(fd, receiveVector.address(), want);
+            } catch (ErrnoException e) {
+                if (!receiveFailed(refusedOr(e))) {
+                    return;
+                }
+                budget--;
+                continue;
+            }
+            filled = got;
+            next = 0;
+            budget -= got;
+            // Fewer than asked for: the socket is drained (level-triggered: more data wakes the loop again).
+            more = got == want;
         }
-        return n < 0 ? null : sender();
     }
 
-    /** The sender of the datagram just received, decoded only if it differs from the last one. */
-    private InetSocketAddress sender() throws IOException {
-        MemorySegment raw = io.senderAddress();
-        int len = io.senderLength();
+    /**
+     * Delivers the datagrams left in the slots, in order.
+     *
+     * @return false if the protocol paused reading or the transport closed (the rest stay)
+     */
+    private boolean deliverSlots() {
+        while (next < filled) {
+            if (fdClosed || isReadingPaused()) {
+                return false;
+            }
+            int i = next++;
+            long at = i * MMSG;
+            int length = receiveVector.get(JAVA_INT, at + LinuxLayout.MSG_LEN);
+            boolean cut = (receiveVector.get(JAVA_INT, at + LinuxLayout.MSG_FLAGS) & LinuxLayout.MSG_TRUNC) != 0;
+            int nameLength = receiveVector.get(JAVA_INT, at + LinuxLayout.MSG_NAMELEN);
+            // The kernel wrote the address's real length: give the next call the whole room again.
+            receiveVector.set(JAVA_INT, at + LinuxLayout.MSG_NAMELEN, NAME_LENGTH);
+            InetSocketAddress from;
+            try {
+                from = sender(receiveNames, i * NAME_SIZE, nameLength);
+            } catch (IOException e) {
+                if (!receiveFailed(e)) {
+                    return false;
+                }
+                continue;
+            }
+            ByteBuffer view = views[i];
+            view.clear().limit(cut ? 0 : length);
+            delivering = true;
+            try {
+                received(view, from, cut);
+            } finally {
+                delivering = false;
+                if (fdClosed) {
+                    releaseMemory();
+                }
+            }
+        }
+        return !fdClosed && !isReadingPaused();
+    }
+
+    /** Datagrams kept in the slots by a pause go out after the resume, from a loop task. */
+    @Override
+    protected void readingResumed() {
+        if (next >= filled || keptScheduled) {
+            return;
+        }
+        keptScheduled = true;
+        if (!reactor.tryExecute(deliverKept)) {
+            // The task queue is full: a timer runs it instead (rare, so its allocation does not matter).
+            reactor.schedule(Duration.ZERO, deliverKept);
+        }
+    }
+
+    private void deliverKept() {
+        keptScheduled = false;
+        if (readInterest && !fdClosed) {
+            receiveBatches();
+        }
+    }
+
+    /** Unbatched: one {@code recvmsg} into {@code dst} (the shared part's direct buffer). */
+    @Override
+    protected @Nullable SocketAddress receiveInto(ByteBuffer dst) throws IOException {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("the receive buffer must be direct, found a heap buffer");
+        }
+        MemorySegment m = message;
+        long iov = LinuxLayout.MSGHDR.byteSize();
+        long name = iov + IOV;
+        int pos = dst.position();
+        m.set(JAVA_LONG, iov + LinuxLayout.IOV_BASE, MemorySegment.ofBuffer(dst).address());
+        m.set(JAVA_LONG, iov + LinuxLayout.IOV_LEN, dst.remaining());
+        header(m, 0, m.address() + name, NAME_LENGTH, m.address() + iov);
+        int n;
+        try {
+            n = io.receiveMessage(fd, m.address());
+        } catch (ErrnoException e) {
+            throw refusedOr(e);
+        } finally {
+            Reference.reachabilityFence(dst);
+        }
+        if (n < 0) {
+            return null;
+        }
+        dst.position(pos + n);
+        return sender(m, name, m.get(JAVA_INT, LinuxLayout.MSG_NAMELEN));
+    }
+
+    /** The sender at {@code raw + offset}, decoded only if it differs from the last one. */
+    private InetSocketAddress sender(MemorySegment raw, long offset, int len) throws IOException {
         InetSocketAddress last = decodedSender;
-        if (last != null && len == senderLength && MemorySegment.mismatch(raw, 0, len, sender, 0, len) == -1) {
+        if (last != null && len == senderLength
+                && MemorySegment.mismatch(raw, offset, offset + len, sender, 0, len) == -1) {
             return last;
         }
         InetSocketAddress decoded;
         try {
-            decoded = NativeIo.decode(raw);
+            decoded = NativeIo.decode(raw.asSlice(offset, NAME_SIZE));
         } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IOException("recvfrom returned an address this backend cannot decode: " + e.getMessage(), e);
+            throw new IOException("recvmsg returned an address this backend cannot decode: " + e.getMessage(), e);
         }
-        if (len > 0 && len <= sender.byteSize()) {
-            MemorySegment.copy(raw, 0, sender, 0, len);
+        if (len > 0 && len <= NAME_SIZE) {
+            MemorySegment.copy(raw, offset, sender, 0, len);
             senderLength = len;
             decodedSender = decoded;
         }
@@ -236,13 +462,95 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             targetLength = NativeIo.encode(target, to.getAddress(), to.getPort(), inet6);
             encodedTarget = to;
         }
+        MemorySegment m = message;
+        long iov = LinuxLayout.MSGHDR.byteSize();
+        int len = src.remaining();
+        m.set(JAVA_LONG, iov + LinuxLayout.IOV_BASE, bytesOf(src, 0));
+        m.set(JAVA_LONG, iov + LinuxLayout.IOV_LEN, len);
+        header(m, 0, target.address(), targetLength, m.address() + iov);
+        int n;
         try {
-            return io.send(fd, src, target.address(), targetLength);
+            n = io.sendMessage(fd, m.address());
         } catch (ErrnoException e) {
             throw refusedOr(e);
         } finally {
-            Reference.reachabilityFence(target);
+            Reference.reachabilityFence(src);
         }
+        if (n < 0) {
+            return 0;
+        }
+        src.position(src.limit());
+        return n;
+    }
+
+    /**
+     * Up to N queued datagrams with one {@code sendmmsg}; fewer if a target cannot be encoded
+     * for this socket or the staging block is full (that one then leads the next call).
+     */
+    @Override
+    protected int sendBatch(ByteBuffer[] data, InetSocketAddress[] targets, int count) throws IOException {
+        if (slots == 0) {
+            return -1;
+        }
+        MemorySegment v = sendVector;
+        if (v == null) {
+            v = memory.allocate(slots * (MMSG + IOV + NAME_SIZE), 64);
+            sendVector = v;
+        }
+        long iovs = slots * MMSG;
+        long names = iovs + slots * IOV;
+        int n = Math.min(count, slots);
+        long staged = 0;
+        for (int i = 0; i < n; i++) {
+            InetSocketAddress to = targets[i];
+            ByteBuffer d = data[i];
+            int len = d.remaining();
+            boolean wrongFamily = !inet6 && to.getAddress() instanceof Inet6Address;
+            if (i > 0 && (wrongFamily || !d.isDirect() && staged + len > stagingSize())) {
+                n = i;
+                break;
+            }
+            // The first datagram always fits; its error, if any, is the call's.
+            checkFamily(to.getAddress(), to);
+            int nameLength = NativeIo.encode(v.asSlice(names + i * NAME_SIZE, NAME_SIZE), to.getAddress(), to.getPort(),
+                    inet6);
+            long base = bytesOf(d, staged);
+            if (!d.isDirect()) {
+                staged += len;
+            }
+            v.set(JAVA_LONG, iovs + i * IOV + LinuxLayout.IOV_BASE, base);
+            v.set(JAVA_LONG, iovs + i * IOV + LinuxLayout.IOV_LEN, len);
+            header(v, i * MMSG, v.address() + names + i * NAME_SIZE, nameLength, v.address() + iovs + i * IOV);
+        }
+        try {
+            return io.sendMessages(fd, v.address(), n);
+        } catch (ErrnoException e) {
+            throw refusedOr(e);
+        } finally {
+            Reference.reachabilityFence(data);
+        }
+    }
+
+    /**
+     * The native address of {@code src}'s remaining bytes: in place for a direct buffer, else
+     * after copying them into the staging block at {@code offset}.
+     */
+    private long bytesOf(ByteBuffer src, long offset) {
+        if (src.isDirect()) {
+            return MemorySegment.ofBuffer(src).address();
+        }
+        MemorySegment s = staging;
+        if (s == null) {
+            s = memory.allocate(stagingSize(), 64);
+            staging = s;
+        }
+        MemorySegment.copy(MemorySegment.ofBuffer(src), 0, s, offset, src.remaining());
+        return s.address() + offset;
+    }
+
+    /** Bytes of the staging block: one datagram unbatched, N slots' worth batched. */
+    private long stagingSize() {
+        return Math.max(1, slots) * slotSize;
     }
 
     /** A pending ICMP port-unreachable on a connected socket becomes the non-fatal report. */
@@ -408,6 +716,19 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             io.close(fd);
         }
         registered = 0;
+        filled = 0;
+        next = 0;
+        if (!delivering) {
+            releaseMemory();
+        }
+    }
+
+    /** Frees the off-heap block; a datagram being delivered keeps it until the protocol returns. */
+    private void releaseMemory() {
+        if (!memoryClosed) {
+            memoryClosed = true;
+            memory.close();
+        }
     }
 
     @Override

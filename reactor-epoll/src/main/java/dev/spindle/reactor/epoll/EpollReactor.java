@@ -116,6 +116,8 @@ final class EpollReactor extends AbstractReactor {
     private final ArrayDeque<EpollTransport> readAgain = new ArrayDeque<>();
     /** Native child processes where available; tests turn it off to run the portable ones here. */
     boolean nativeProcesses = true;
+    /** Datagrams per {@code recvmmsg}/{@code sendmmsg} for new UDP transports; 1 is unbatched. Tests change it. */
+    int udpBatch = EpollDatagramTransport.DEFAULT_BATCH;
     private long staleEvents;
 
     private ByteBuffer readBuffer;
@@ -442,7 +444,7 @@ final class EpollReactor extends AbstractReactor {
     @Override
     protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
             DatagramProtocol protocol, UdpOptions options) {
-        return EpollDatagramTransport.open(this, io(), bindAddress, family, protocol, options);
+        return EpollDatagramTransport.open(this, io(), bindAddress, family, protocol, options, udpBatch);
     }
 
     // ------------------------------------------------------------------ UNIX-domain sockets

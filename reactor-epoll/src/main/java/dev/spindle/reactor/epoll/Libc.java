@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * {@code errno} into a caller-supplied segment ({@link #CAPTURE_SIZE} bytes): the methods here
  * return the raw C result and leave the mapping to {@link NativeIo}.
  *
- * <p>Pointers on the hot path ({@code read}, {@code write}, {@code writev}, {@code epoll_wait})
+ * <p>Pointers on the hot path ({@code read}, {@code write}, {@code writev}, {@code epoll_wait},
+ * {@code recvmsg}, {@code sendmsg}, {@code recvmmsg}, {@code sendmmsg})
  * are passed as raw addresses ({@code long}), which skips the liveness bookkeeping of a segment
  * argument; callers keep the memory reachable. {@link Linker.Option#critical(boolean)} is used
  * for calls that never block: {@code epoll_ctl}, the socket-option and socket-name calls, the
@@ -63,14 +64,12 @@ final class Libc {
     private static final MethodHandle WRITE_HEAP = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WRITEV = link("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
-    private static final MethodHandle SENDTO = link("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
-    private static final MethodHandle SENDTO_HEAP = link("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL_HEAP);
-    private static final MethodHandle RECVFROM = link("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
-    private static final MethodHandle RECVFROM_HEAP = link("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO, CRITICAL_HEAP);
+    private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle RECVMMSG = link("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO);
+    private static final MethodHandle SENDMMSG = link("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO);
     private static final MethodHandle WAKE_WRITE = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
     private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
@@ -231,37 +230,40 @@ final class Libc {
         }
     }
 
-    /** {@code sendto} from native memory; {@code addr} is a raw {@code sockaddr} address (0 for none). */
-    static long sendto(MemorySegment st, int fd, long buf, long len, int flags, long addr, int addrLen) {
+    /** {@code recvmsg}; {@code msg} is the raw address of a {@code struct msghdr}. */
+    static long recvmsg(MemorySegment st, int fd, long msg, int flags) {
         try {
-            return (long) SENDTO.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+            return (long) RECVMSG.invokeExact(st, fd, msg, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** {@code sendto} from a heap array (a critical call: callers bound {@code len}). */
-    static long sendtoHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, int addrLen) {
+    /** {@code sendmsg}; {@code msg} is the raw address of a {@code struct msghdr}. */
+    static long sendmsg(MemorySegment st, int fd, long msg, int flags) {
         try {
-            return (long) SENDTO_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+            return (long) SENDMSG.invokeExact(st, fd, msg, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** {@code recvfrom} into native memory; {@code addr} and {@code addrLen} are raw addresses. */
-    static long recvfrom(MemorySegment st, int fd, long buf, long len, int flags, long addr, long addrLen) {
+    /**
+     * {@code recvmmsg}; {@code msgvec} is the raw address of an array of {@code struct mmsghdr},
+     * {@code timeout} of a {@code struct timespec} (0 for none).
+     */
+    static int recvmmsg(MemorySegment st, int fd, long msgvec, int vlen, int flags, long timeout) {
         try {
-            return (long) RECVFROM.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+            return (int) RECVMMSG.invokeExact(st, fd, msgvec, vlen, flags, timeout);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** {@code recvfrom} into a heap array (a critical call: callers bound {@code len}). */
-    static long recvfromHeap(MemorySegment st, int fd, MemorySegment buf, long len, int flags, long addr, long addrLen) {
+    /** {@code sendmmsg}; {@code msgvec} is the raw address of an array of {@code struct mmsghdr}. */
+    static int sendmmsg(MemorySegment st, int fd, long msgvec, int vlen, int flags) {
         try {
-            return (long) RECVFROM_HEAP.invokeExact(st, fd, buf, len, flags, addr, addrLen);
+            return (int) SENDMMSG.invokeExact(st, fd, msgvec, vlen, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -64,6 +64,8 @@ final class LinuxLayout {
     static final int IPV6_MULTICAST_ALL = 29;
     static final int MCAST_JOIN_SOURCE_GROUP = 46;
     static final int MCAST_LEAVE_SOURCE_GROUP = 47;
+    /** {@code msg_flags} of {@code recvmsg}: the datagram was longer than the buffers given. */
+    static final int MSG_TRUNC = 0x20;
     // <fcntl.h>, <sys/eventfd.h>, <sys/epoll.h>
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
@@ -171,6 +173,40 @@ final class LinuxLayout {
     static final StructLayout IOVEC = structLayout(
             JAVA_LONG.withName("iov_base"),
             JAVA_LONG.withName("iov_len")).withName("iovec");
+
+    /**
+     * {@code struct msghdr} (glibc, LP64): {@code msg_namelen} is a {@code socklen_t} and
+     * {@code msg_iovlen} and {@code msg_controllen} are {@code size_t}, hence the padding after
+     * the two {@code int}s. 56 bytes on x86_64 and aarch64 alike (musl pads differently; not
+     * supported).
+     */
+    static final StructLayout MSGHDR = structLayout(
+            JAVA_LONG.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            paddingLayout(4),
+            JAVA_LONG.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            JAVA_LONG.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            paddingLayout(4)).withName("msghdr");
+
+    /** {@code struct mmsghdr}: a {@code msghdr} and the bytes that message moved; 64 bytes. */
+    static final StructLayout MMSGHDR = structLayout(
+            MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"),
+            paddingLayout(4)).withName("mmsghdr");
+
+    static final long MSG_NAME = MSGHDR.byteOffset(PathElement.groupElement("msg_name"));
+    static final long MSG_NAMELEN = MSGHDR.byteOffset(PathElement.groupElement("msg_namelen"));
+    static final long MSG_IOV = MSGHDR.byteOffset(PathElement.groupElement("msg_iov"));
+    static final long MSG_IOVLEN = MSGHDR.byteOffset(PathElement.groupElement("msg_iovlen"));
+    static final long MSG_CONTROL = MSGHDR.byteOffset(PathElement.groupElement("msg_control"));
+    static final long MSG_CONTROLLEN = MSGHDR.byteOffset(PathElement.groupElement("msg_controllen"));
+    static final long MSG_FLAGS = MSGHDR.byteOffset(PathElement.groupElement("msg_flags"));
+    static final long MSG_LEN = MMSGHDR.byteOffset(PathElement.groupElement("msg_len"));
+    static final long IOV_BASE = IOVEC.byteOffset(PathElement.groupElement("iov_base"));
+    static final long IOV_LEN = IOVEC.byteOffset(PathElement.groupElement("iov_len"));
 
     static final long SIN_FAMILY = SOCKADDR_IN.byteOffset(PathElement.groupElement("sin_family"));
     static final long SIN_PORT = SOCKADDR_IN.byteOffset(PathElement.groupElement("sin_port"));

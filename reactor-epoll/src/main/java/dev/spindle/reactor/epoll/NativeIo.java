@@ -569,83 +569,96 @@ final class NativeIo {
     }
 
     /**
-     * Receives one datagram into {@code dst} from its position ({@code recvfrom}); a larger
-     * datagram is cut to what fits and the rest is lost. The sender's address is then in
-     * {@link #senderAddress()}, {@link #senderLength()} bytes long.
+     * {@code recvmsg} with a prepared {@code struct msghdr}: one datagram into its buffers, the
+     * sender into its {@code msg_name}; the kernel sets {@code msg_namelen} and
+     * {@code msg_flags} ({@code MSG_TRUNC} when the datagram was cut to the buffers).
      *
-     * @return the bytes received (the buffer advanced by them), or -1 if no datagram was waiting
+     * @param msghdr the raw address of the {@code msghdr}; the caller keeps it reachable
+     * @return the bytes received, or -1 if no datagram was waiting
      */
-    int receive(int fd, ByteBuffer dst) throws ErrnoException {
-        int pos = dst.position();
-        int len = dst.limit() - pos;
-        long n;
+    int receiveMessage(int fd, long msghdr) throws ErrnoException {
         while (true) {
-            socklen.set(JAVA_INT, 0, (int) LinuxLayout.SOCKADDR_STORAGE_SIZE);
-            if (dst.isDirect()) {
-                n = Libc.recvfrom(state, fd, MemorySegment.ofBuffer(dst).address(), len, 0, sockaddr.address(),
-                        socklen.address());
-                Reference.reachabilityFence(dst);
-            } else {
-                n = Libc.recvfromHeap(state, fd, MemorySegment.ofBuffer(dst), Math.min(len, HEAP_TRANSFER_LIMIT), 0,
-                        sockaddr.address(), socklen.address());
-            }
+            long n = Libc.recvmsg(state, fd, msghdr, 0);
             if (n >= 0) {
-                break;
+                return (int) n;
             }
             int e = errno();
             if (e == Errno.EAGAIN) {
                 return -1;
             }
             if (e != Errno.EINTR) {
-                throw new ErrnoException("recvfrom", e);
+                throw new ErrnoException("recvmsg", e);
             }
         }
-        dst.position(pos + (int) n);
-        return (int) n;
-    }
-
-    /** The sender of the last {@link #receive}, as the kernel wrote it. */
-    MemorySegment senderAddress() {
-        return sockaddr;
-    }
-
-    /** The length of {@link #senderAddress()}. */
-    int senderLength() {
-        return socklen.get(JAVA_INT, 0);
     }
 
     /**
-     * Sends the remaining bytes of {@code src} as one datagram ({@code sendto}), advancing it.
+     * {@code sendmsg} with a prepared {@code struct msghdr}: one datagram.
      *
-     * @param address the raw address of an encoded {@code sockaddr}
-     * @param addressLength its length
-     * @return the bytes sent, or 0 if the socket buffer is full
+     * @param msghdr the raw address of the {@code msghdr}; the caller keeps it reachable
+     * @return the bytes sent (all of them), or -1 if the socket buffer is full
      */
-    int send(int fd, ByteBuffer src, long address, int addressLength) throws ErrnoException {
-        int pos = src.position();
-        int len = src.limit() - pos;
-        long n;
+    int sendMessage(int fd, long msghdr) throws ErrnoException {
         while (true) {
-            if (src.isDirect()) {
-                n = Libc.sendto(state, fd, MemorySegment.ofBuffer(src).address(), len, 0, address, addressLength);
-                Reference.reachabilityFence(src);
-            } else {
-                // A datagram is at most 65,535 bytes: well under the bound of a critical heap call.
-                n = Libc.sendtoHeap(state, fd, MemorySegment.ofBuffer(src), len, 0, address, addressLength);
-            }
+            long n = Libc.sendmsg(state, fd, msghdr, 0);
             if (n >= 0) {
-                break;
+                return (int) n;
+            }
+            int e = errno();
+            if (e == Errno.EAGAIN) {
+                return -1;
+            }
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("sendmsg", e);
+            }
+        }
+    }
+
+    /**
+     * {@code recvmmsg} without a timeout: up to {@code count} datagrams, each into the buffers
+     * of its {@code mmsghdr}, with its length in {@code msg_len}. An error met after the first
+     * datagram is left for the next call (the kernel keeps it).
+     *
+     * @param msgvec the raw address of the {@code mmsghdr} array; the caller keeps it reachable
+     * @return the datagrams received, 0 if none was waiting
+     */
+    int receiveMessages(int fd, long msgvec, int count) throws ErrnoException {
+        while (true) {
+            int n = Libc.recvmmsg(state, fd, msgvec, count, 0, 0L);
+            if (n >= 0) {
+                return n;
             }
             int e = errno();
             if (e == Errno.EAGAIN) {
                 return 0;
             }
             if (e != Errno.EINTR) {
-                throw new ErrnoException("sendto", e);
+                throw new ErrnoException("recvmmsg", e);
             }
         }
-        src.position(pos + (int) n);
-        return (int) n;
+    }
+
+    /**
+     * {@code sendmmsg}: up to {@code count} datagrams, in order. Fewer are sent when the socket
+     * buffer fills or a later datagram fails; that datagram's error comes back from the next call.
+     *
+     * @param msgvec the raw address of the {@code mmsghdr} array; the caller keeps it reachable
+     * @return the datagrams sent, from the first on; 0 if the socket buffer is full
+     */
+    int sendMessages(int fd, long msgvec, int count) throws ErrnoException {
+        while (true) {
+            int n = Libc.sendmmsg(state, fd, msgvec, count, 0);
+            if (n >= 0) {
+                return n;
+            }
+            int e = errno();
+            if (e == Errno.EAGAIN) {
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("sendmmsg", e);
+            }
+        }
     }
 
     /** {@code shutdown(SHUT_WR)}, ignoring failure (a socket already shut down or reset). */

@@ -105,6 +105,28 @@ class LinuxLayoutTest {
     }
 
     @Test
+    void messageStructuresMatchTheLp64Definitions() {
+        // glibc bits/socket.h, the same on x86_64 and aarch64: struct msghdr { void *msg_name; socklen_t msg_namelen;
+        // struct iovec *msg_iov; size_t msg_iovlen; void *msg_control; size_t msg_controllen; int msg_flags; }.
+        assertEquals(56, LinuxLayout.MSGHDR.byteSize());
+        assertEquals(0, LinuxLayout.MSG_NAME);
+        assertEquals(8, LinuxLayout.MSG_NAMELEN);
+        assertEquals(16, LinuxLayout.MSG_IOV);
+        assertEquals(24, LinuxLayout.MSG_IOVLEN);
+        assertEquals(32, LinuxLayout.MSG_CONTROL);
+        assertEquals(40, LinuxLayout.MSG_CONTROLLEN);
+        assertEquals(48, LinuxLayout.MSG_FLAGS);
+        assertEquals(8, LinuxLayout.MSGHDR.byteAlignment());
+        // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }: padded to 64, the array stride.
+        assertEquals(64, LinuxLayout.MMSGHDR.byteSize());
+        assertEquals(56, LinuxLayout.MSG_LEN);
+        assertEquals(0, LinuxLayout.IOV_BASE);
+        assertEquals(8, LinuxLayout.IOV_LEN);
+        // asm-generic and x86 alike: MSG_TRUNC is 0x20.
+        assertEquals(0x20, LinuxLayout.MSG_TRUNC);
+    }
+
+    @Test
     void processStructuresMatchTheLp64Definitions() {
         // siginfo_t (asm-generic, both architectures): int si_signo, si_errno, si_code; then, 8-aligned,
         // the SIGCHLD fields pid_t si_pid, uid_t si_uid, int si_status. 128 bytes in all.
@@ -142,6 +164,19 @@ class LinuxLayoutTest {
         expected.put("sizeof(struct timespec)", LinuxLayout.TIMESPEC.byteSize());
         expected.put("sizeof(struct iovec)", LinuxLayout.IOVEC.byteSize());
         expected.put("offsetof(struct iovec, iov_len)", LinuxLayout.IOVEC.byteOffset(PathElement.groupElement("iov_len")));
+        expected.put("sizeof(struct msghdr)", LinuxLayout.MSGHDR.byteSize());
+        expected.put("offsetof(struct msghdr, msg_name)", LinuxLayout.MSG_NAME);
+        expected.put("offsetof(struct msghdr, msg_namelen)", LinuxLayout.MSG_NAMELEN);
+        expected.put("offsetof(struct msghdr, msg_iov)", LinuxLayout.MSG_IOV);
+        expected.put("offsetof(struct msghdr, msg_iovlen)", LinuxLayout.MSG_IOVLEN);
+        expected.put("offsetof(struct msghdr, msg_control)", LinuxLayout.MSG_CONTROL);
+        expected.put("offsetof(struct msghdr, msg_controllen)", LinuxLayout.MSG_CONTROLLEN);
+        expected.put("offsetof(struct msghdr, msg_flags)", LinuxLayout.MSG_FLAGS);
+        expected.put("sizeof(struct mmsghdr)", LinuxLayout.MMSGHDR.byteSize());
+        expected.put("offsetof(struct mmsghdr, msg_hdr)", LinuxLayout.MMSGHDR.byteOffset(PathElement.groupElement("msg_hdr")));
+        expected.put("offsetof(struct mmsghdr, msg_len)", LinuxLayout.MSG_LEN);
+        expected.put("offsetof(struct iovec, iov_base)", LinuxLayout.IOV_BASE);
+        expected.put("MSG_TRUNC", (long) LinuxLayout.MSG_TRUNC);
         expected.put("sizeof(socklen_t)", 4L);
         expected.put("sizeof(struct sockaddr_un)", LinuxLayout.SOCKADDR_UN.byteSize());
         expected.put("offsetof(struct sockaddr_un, sun_path)", LinuxLayout.SUN_PATH);
