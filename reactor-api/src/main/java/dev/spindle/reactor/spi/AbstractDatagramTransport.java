@@ -74,6 +74,7 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
     private @Nullable PortUnreachableException pendingRefusal;
     // Batched sends (sendBatch): the heads of the queue, allocated on the first batch; off once the backend says it cannot.
     private boolean batchSends = true;
+    private boolean batchShort;
     private ByteBuffer @Nullable [] batchData;
     private InetSocketAddress @Nullable [] batchTargets;
 
@@ -218,7 +219,10 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
      * Sends the first {@code count} queued datagrams with one system call, where the backend
      * can ({@code sendmmsg}). {@link #onWritable()} calls it when two or more are queued, with at
      * most {@value #MAX_DATAGRAMS_PER_EVENT}; by default it returns -1 and the queue is sent one
-     * datagram at a time through {@link #sendTo}, for the rest of this transport's life.
+     * datagram at a time through {@link #sendTo}, for the rest of this transport's life. After a
+     * batch that sent fewer than offered, the rest waits for the next writability event (with a
+     * level-triggered backend that comes at once if the socket has room and the next datagram
+     * fails: its error is then reported).
      *
      * @param data the datagrams, each from its position to its limit; not advanced
      * @param targets their destinations
@@ -361,6 +365,10 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
             }
             attempts = 0;
             sent += n;
+            if (batchShort) {
+                // The socket buffer is full, or the next datagram fails: the next writability event tells which.
+                break;
+            }
         }
         if (!closed && queue.isEmpty()) {
             interestWrite(false);
@@ -374,6 +382,7 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
      * @return the datagrams sent from the head on, 0 if the socket buffer is full
      */
     private int sendHead(Queued head, int room) throws IOException {
+        batchShort = false;
         if (batchSends && room > 1 && queue.size() > 1) {
             ByteBuffer[] data = batchData;
             InetSocketAddress[] targets = batchTargets;
@@ -399,6 +408,7 @@ public abstract class AbstractDatagramTransport implements DatagramTransport, Re
                 Arrays.fill(targets, 0, count, null);
             }
             if (n >= 0) {
+                batchShort = n < count;
                 return Math.min(n, count);
             }
             batchSends = false;

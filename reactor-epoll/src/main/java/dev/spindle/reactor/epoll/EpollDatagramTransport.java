@@ -129,6 +129,11 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
     private @Nullable MemorySegment sendVector;
     private @Nullable MemorySegment staging;
 
+    // Counters for tests: the most datagrams one recvmmsg returned; sendmmsg calls, and those that sent fewer than offered.
+    private int largestReceiveBatch;
+    private long sendBatches;
+    private long shortSendBatches;
+
     // The last target encoded, and the last sender decoded (native copies of their sockaddr).
     private final MemorySegment target;
     private int targetLength;
@@ -296,6 +301,21 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
         return slots;
     }
 
+    /** The most datagrams one {@code recvmmsg} returned: for tests. */
+    int largestReceiveBatch() {
+        return largestReceiveBatch;
+    }
+
+    /** {@code sendmmsg} calls made: for tests. */
+    long sendBatches() {
+        return sendBatches;
+    }
+
+    /** {@code sendmmsg} calls that sent fewer datagrams than offered (none counts): for tests. */
+    long shortSendBatches() {
+        return shortSendBatches;
+    }
+
     @Override
     public void ready(int events) {
         if (readInterest && (events & READ_EVENTS) != 0) {
@@ -337,6 +357,9 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             }
             filled = got;
             next = 0;
+            if (got > largestReceiveBatch) {
+                largestReceiveBatch = got;
+            }
             budget -= got;
             // Fewer than asked for: the socket is drained (level-triggered: more data wakes the loop again).
             more = got == want;
@@ -522,9 +545,15 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             v.set(JAVA_LONG, iovs + i * IOV + LinuxLayout.IOV_LEN, len);
             header(v, i * MMSG, v.address() + names + i * NAME_SIZE, nameLength, v.address() + iovs + i * IOV);
         }
+        sendBatches++;
         try {
-            return io.sendMessages(fd, v.address(), n);
+            int sent = io.sendMessages(fd, v.address(), n);
+            if (sent < n) {
+                shortSendBatches++;
+            }
+            return sent;
         } catch (ErrnoException e) {
+            shortSendBatches++;
             throw refusedOr(e);
         } finally {
             Reference.reachabilityFence(data);
