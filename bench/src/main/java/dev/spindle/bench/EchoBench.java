@@ -282,7 +282,7 @@ public final class EchoBench {
         return placements;
     }
 
-    private static void checkPinning(CliArgs cli) {
+    static void checkPinning(CliArgs cli) {
         if (Runtime.getRuntime().availableProcessors() < 2) {
             throw cli.usage("pinned placements need at least 2 CPUs, found: " + Runtime.getRuntime().availableProcessors());
         }
@@ -318,7 +318,7 @@ public final class EchoBench {
         return rows;
     }
 
-    private static List<String> pinned(int cpu, List<String> command) {
+    static List<String> pinned(int cpu, List<String> command) {
         if (cpu < 0) {
             return command;
         }
@@ -370,7 +370,7 @@ public final class EchoBench {
         }
     }
 
-    private static int awaitListening(String server, Process process) throws IOException, InterruptedException,
+    static int awaitListening(String server, Process process) throws IOException, InterruptedException,
             TimeoutException {
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -466,7 +466,7 @@ public final class EchoBench {
                 Long.parseLong(result.get("p99us")), Double.parseDouble(result.get("mbps")), cpuMicros);
     }
 
-    private static void stop(Process process) throws InterruptedException {
+    static void stop(Process process) throws InterruptedException {
         try {
             // End of standard input asks the server to stop; a signal and then a kill follow if it does not.
             OutputStream stdin = process.getOutputStream();
@@ -611,7 +611,7 @@ public final class EchoBench {
                 median(runs.stream().mapToDouble(Measurement::cpuMicrosPerRequest).toArray()));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int mid = sorted.length / 2;
