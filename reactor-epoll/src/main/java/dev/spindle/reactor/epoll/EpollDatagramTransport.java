@@ -94,6 +94,8 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
     private static final int NAME_LENGTH = (int) LinuxLayout.SOCKADDR_IN6.byteSize();
     private static final long MMSG = LinuxLayout.MMSGHDR.byteSize();
     private static final long IOV = LinuxLayout.IOVEC.byteSize();
+    /** Where the single {@code message}'s {@code iovec} sits, after its {@code msghdr} (its address follows). */
+    private static final long MESSAGE_IOV = LinuxLayout.MSGHDR.byteSize();
 
     private final EpollReactor epoll;
     private final NativeIo io;
@@ -171,10 +173,8 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             for (int i = 0; i < slots; i++) {
                 MemorySegment slot = data.asSlice(i * slotSize, maxPacket);
                 views[i] = slot.asByteBuffer();
-                iovs.set(JAVA_LONG, i * IOV + LinuxLayout.IOV_BASE, slot.address());
-                iovs.set(JAVA_LONG, i * IOV + LinuxLayout.IOV_LEN, maxPacket);
-                header(receiveVector, i * MMSG, receiveNames.address() + i * NAME_SIZE, NAME_LENGTH,
-                        iovs.address() + i * IOV);
+                header(receiveVector, i * MMSG, iovs, i * IOV, slot.address(), maxPacket,
+                        receiveNames.address() + i * NAME_SIZE, NAME_LENGTH);
             }
         } catch (RuntimeException | Error e) {
             arena.close();
@@ -182,8 +182,15 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
         }
     }
 
-    /** Fills a {@code msghdr} at {@code at}: one address, one {@code iovec}, no control data, no flags. */
-    private static void header(MemorySegment vector, long at, long name, int nameLength, long iov) {
+    /**
+     * Fills a {@code msghdr} at {@code vector + at} for one buffer and one address, no control
+     * data, no flags, and its {@code iovec} at {@code iovs + iovAt}.
+     */
+    private static void header(MemorySegment vector, long at, MemorySegment iovs, long iovAt, long bytes, long length,
+            long name, int nameLength) {
+        iovs.set(JAVA_LONG, iovAt + LinuxLayout.IOV_BASE, bytes);
+        iovs.set(JAVA_LONG, iovAt + LinuxLayout.IOV_LEN, length);
+        long iov = iovs.address() + iovAt;
         vector.set(JAVA_LONG, at + LinuxLayout.MSG_NAME, name);
         vector.set(JAVA_INT, at + LinuxLayout.MSG_NAMELEN, nameLength);
         vector.set(JAVA_LONG, at + LinuxLayout.MSG_IOV, iov);
@@ -434,12 +441,10 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             throw new IllegalArgumentException("the receive buffer must be direct, found a heap buffer");
         }
         MemorySegment m = message;
-        long iov = LinuxLayout.MSGHDR.byteSize();
-        long name = iov + IOV;
+        long name = MESSAGE_IOV + IOV;
         int pos = dst.position();
-        m.set(JAVA_LONG, iov + LinuxLayout.IOV_BASE, MemorySegment.ofBuffer(dst).address());
-        m.set(JAVA_LONG, iov + LinuxLayout.IOV_LEN, dst.remaining());
-        header(m, 0, m.address() + name, NAME_LENGTH, m.address() + iov);
+        header(m, 0, m, MESSAGE_IOV, MemorySegment.ofBuffer(dst).address(), dst.remaining(), m.address() + name,
+                NAME_LENGTH);
         int n;
         try {
             n = io.receiveMessage(fd, m.address());
@@ -486,11 +491,7 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             encodedTarget = to;
         }
         MemorySegment m = message;
-        long iov = LinuxLayout.MSGHDR.byteSize();
-        int len = src.remaining();
-        m.set(JAVA_LONG, iov + LinuxLayout.IOV_BASE, bytesOf(src, 0));
-        m.set(JAVA_LONG, iov + LinuxLayout.IOV_LEN, len);
-        header(m, 0, target.address(), targetLength, m.address() + iov);
+        header(m, 0, m, MESSAGE_IOV, bytesOf(src, 0), src.remaining(), target.address(), targetLength);
         int n;
         try {
             n = io.sendMessage(fd, m.address());
@@ -541,9 +542,7 @@ final class EpollDatagramTransport extends AbstractDatagramTransport implements 
             if (!d.isDirect()) {
                 staged += len;
             }
-            v.set(JAVA_LONG, iovs + i * IOV + LinuxLayout.IOV_BASE, base);
-            v.set(JAVA_LONG, iovs + i * IOV + LinuxLayout.IOV_LEN, len);
-            header(v, i * MMSG, v.address() + names + i * NAME_SIZE, nameLength, v.address() + iovs + i * IOV);
+            header(v, i * MMSG, v, iovs + i * IOV, base, len, v.address() + names + i * NAME_SIZE, nameLength);
         }
         sendBatches++;
         try {

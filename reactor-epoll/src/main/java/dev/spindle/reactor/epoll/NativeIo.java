@@ -582,12 +582,8 @@ final class NativeIo {
             if (n >= 0) {
                 return (int) n;
             }
-            int e = errno();
-            if (e == Errno.EAGAIN) {
+            if (!interrupted("recvmsg")) {
                 return -1;
-            }
-            if (e != Errno.EINTR) {
-                throw new ErrnoException("recvmsg", e);
             }
         }
     }
@@ -604,12 +600,8 @@ final class NativeIo {
             if (n >= 0) {
                 return (int) n;
             }
-            int e = errno();
-            if (e == Errno.EAGAIN) {
+            if (!interrupted("sendmsg")) {
                 return -1;
-            }
-            if (e != Errno.EINTR) {
-                throw new ErrnoException("sendmsg", e);
             }
         }
     }
@@ -628,12 +620,8 @@ final class NativeIo {
             if (n >= 0) {
                 return n;
             }
-            int e = errno();
-            if (e == Errno.EAGAIN) {
+            if (!interrupted("recvmmsg")) {
                 return 0;
-            }
-            if (e != Errno.EINTR) {
-                throw new ErrnoException("recvmmsg", e);
             }
         }
     }
@@ -651,14 +639,27 @@ final class NativeIo {
             if (n >= 0) {
                 return n;
             }
-            int e = errno();
-            if (e == Errno.EAGAIN) {
+            if (!interrupted("sendmmsg")) {
                 return 0;
             }
-            if (e != Errno.EINTR) {
-                throw new ErrnoException("sendmmsg", e);
-            }
         }
+    }
+
+    /**
+     * The outcome of a failed message call, from {@code errno}: true for {@code EINTR} (call
+     * again), false for {@code EAGAIN} (would block).
+     *
+     * @throws ErrnoException for any other error
+     */
+    private boolean interrupted(String call) throws ErrnoException {
+        int e = errno();
+        if (e == Errno.EAGAIN) {
+            return false;
+        }
+        if (e != Errno.EINTR) {
+            throw new ErrnoException(call, e);
+        }
+        return true;
     }
 
     /** {@code shutdown(SHUT_WR)}, ignoring failure (a socket already shut down or reset). */
