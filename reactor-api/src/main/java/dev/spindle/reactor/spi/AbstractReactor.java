@@ -22,6 +22,7 @@ import dev.spindle.reactor.SystemEventTrigger;
 import dev.spindle.reactor.TriggerPhase;
 import dev.spindle.reactor.UdpOptions;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -38,6 +39,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,6 +47,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +87,12 @@ public abstract class AbstractReactor implements Reactor {
     private final TimerHeap timers = new TimerHeap();
     private final Object lock = new Object();
     private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Producer threads parked in {@link #executeBlocking} until the ring has room. */
+    private final Set<Thread> blockedProducers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger blockedProducerCount = new AtomicInteger();
+    private static final int PRODUCER_SPINS = 128;
+    private static final int PRODUCER_WAKE_INTERVAL = 4096;
+    private static final long PRODUCER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
     /** Read by {@link AbstractStreamTransport} when a connection starts. */
     final ConnectionListeners connectionListeners = new ConnectionListeners();
@@ -425,18 +434,27 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void runTasks(int n) {
-        for (int i = 0; i < n; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
+        try {
+            for (int i = 0; i < n; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("task {} threw; the loop goes on", task, e);
+                }
+                if (exitLoop) {
+                    return;
+                }
+                if ((i & (PRODUCER_WAKE_INTERVAL - 1)) == PRODUCER_WAKE_INTERVAL - 1) {
+                    wakeBlockedProducers();
+                }
             }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("task {} threw; the loop goes on", task, e);
-            }
-            if (exitLoop) {
-                return;
+        } finally {
+            if (n > 0) {
+                wakeBlockedProducers();
             }
         }
     }
@@ -617,6 +635,8 @@ public abstract class AbstractReactor implements Reactor {
             state = next;
             lock.notifyAll();
         }
+        // Producers waiting for room re-check the state (a stopped reactor refuses them).
+        wakeBlockedProducers();
         if (prev != next) {
             notifyListeners(prev, next);
         }
@@ -726,6 +746,93 @@ public abstract class AbstractReactor implements Reactor {
         }
         wakeupIfSleeping();
         return true;
+    }
+
+    @Override
+    public final void executeBlocking(Runnable task) throws InterruptedException {
+        if (!tryExecute(task, Long.MAX_VALUE)) {
+            throw new IllegalStateException("unreachable: an unbounded wait timed out");
+        }
+    }
+
+    @Override
+    public final boolean tryExecute(Runnable task, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long nanos;
+        try {
+            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        return tryExecute(task, nanos);
+    }
+
+    /*
+     * A producer that finds the ring full spins a little (the loop may be draining it right
+     * now), then parks as a registered waiter. The loop, while it runs tasks, checks for waiters
+     * every PRODUCER_WAKE_INTERVAL tasks and at the end of each batch, and unparks them all:
+     * they refill the ring while the loop goes on draining it, rather than one waiting for the
+     * other. The waiter count is incremented before the producer's last offer and read by the
+     * loop after a full fence following its polls, so a producer either finds room or is seen.
+     * The park is bounded (PRODUCER_PARK_NANOS) only to re-check the reactor's state.
+     */
+    private boolean tryExecute(Runnable task, long nanos) throws InterruptedException {
+        Objects.requireNonNull(task, "task must not be null");
+        if (tasks.offer(task)) {
+            wakeupIfSleeping();
+            return true;
+        }
+        if (inLoop()) {
+            throw new RejectedExecutionException("reactor task queue is full (capacity " + config.taskQueueCapacity()
+                    + "); the reactor thread cannot wait for room; task refused: " + task);
+        }
+        for (int i = 0; i < PRODUCER_SPINS; i++) {
+            Thread.onSpinWait();
+            if (tasks.offer(task)) {
+                wakeupIfSleeping();
+                return true;
+            }
+        }
+        long start = System.nanoTime();
+        Thread me = Thread.currentThread();
+        blockedProducers.add(me);
+        blockedProducerCount.incrementAndGet();
+        try {
+            while (true) {
+                if (tasks.offer(task)) {
+                    wakeupIfSleeping();
+                    return true;
+                }
+                ReactorState s = state;
+                if (s == ReactorState.INIT || s == ReactorState.STOPPED || s == ReactorState.ERROR) {
+                    throw new RejectedExecutionException("reactor task queue is full (capacity " + config.taskQueueCapacity()
+                            + ") and the reactor is " + s + ", so nothing drains it; task refused: " + task);
+                }
+                long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : nanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                // The loop is asleep only with an empty ring, but make sure it is not left asleep.
+                wakeupIfSleeping();
+                LockSupport.parkNanos(this, Math.min(left, PRODUCER_PARK_NANOS));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for room in the reactor task queue");
+                }
+            }
+        } finally {
+            blockedProducerCount.decrementAndGet();
+            blockedProducers.remove(me);
+        }
+    }
+
+    /** Loop thread (or a state change): unparks producers waiting for room in the task ring. */
+    private void wakeBlockedProducers() {
+        VarHandle.fullFence();
+        if (blockedProducerCount.get() != 0) {
+            for (Thread t : blockedProducers) {
+                LockSupport.unpark(t);
+            }
+        }
     }
 
     private void wakeupIfSleeping() {
