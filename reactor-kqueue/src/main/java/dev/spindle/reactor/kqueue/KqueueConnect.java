@@ -66,7 +66,7 @@ final class KqueueConnect implements KqueueHandler, AbstractReactor.PendingConne
             error = fflags;
         }
         if (error != 0) {
-            fail(ErrnoException.connectFailure("connect to " + target, error, io.platform().errno()));
+            fail(io.platform().error("connect to " + target, error));
         } else {
             // Connected; an end of stream reported on the read filter is the transport's to read.
             sawReadable |= filter == EVFILT_READ;
