@@ -221,7 +221,10 @@ public interface CoreReactor {
     Registration addSystemEventTrigger(SystemEvent event, TriggerPhase phase, SystemEventTrigger trigger);
 
     /**
-     * Adds an observer of state changes. Thread-safe.
+     * Adds an observer of state changes. Thread-safe. The listener hears the changes made after it
+     * was added, never one that had already happened: a thread that saw {@code state()} return
+     * {@code STARTED} and then adds a listener is not told {@code STARTING -> STARTED}, even while
+     * the loop thread is still telling the listeners registered before.
      *
      * @param listener the listener
      * @return a registration that removes it

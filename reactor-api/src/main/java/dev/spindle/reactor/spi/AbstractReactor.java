@@ -41,7 +41,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +92,12 @@ public abstract class AbstractReactor implements Reactor {
     private static final int PRODUCER_SPINS = 128;
     private static final int PRODUCER_WAKE_INTERVAL = 4096;
     private static final long PRODUCER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Lifecycle listeners, copied on write under {@code lock}. Each state change takes the array
+     * under the lock in which it publishes the new state, so a listener added after a thread saw
+     * that state is never told of the change that led to it.
+     */
+    private LifecycleListener[] lifecycleListeners = new LifecycleListener[0];
     /** Read by {@link AbstractStreamTransport} when a connection starts. */
     final ConnectionListeners connectionListeners = new ConnectionListeners();
     private final Triggers triggers = new Triggers();
@@ -193,6 +197,7 @@ public abstract class AbstractReactor implements Reactor {
     public void start() {
         Thread thread;
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             if (!awaitPreviousLoop(true)) {
                 return;
@@ -200,19 +205,22 @@ public abstract class AbstractReactor implements Reactor {
             thread = new Thread(this::runLoop, config.threadName());
             thread.setDaemon(config.daemon());
             prev = activate(thread);
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         thread.start();
     }
 
     @Override
     public void run() {
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         runLoop();
         Throwable cause = error();
         if (cause != null) {
@@ -226,11 +234,13 @@ public abstract class AbstractReactor implements Reactor {
      */
     protected final void activateOnCurrentThread() {
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         try {
             openBackend();
             now = clock.nanoTime();
@@ -630,20 +640,23 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void setState(ReactorState next) {
-        ReactorState prev = state;
+        ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
+            prev = state;
             state = next;
+            told = lifecycleListeners;
             lock.notifyAll();
         }
         // Producers waiting for room re-check the state (a stopped reactor refuses them).
         wakeBlockedProducers();
         if (prev != next) {
-            notifyListeners(prev, next);
+            notifyListeners(told, prev, next);
         }
     }
 
-    private void notifyListeners(ReactorState from, ReactorState to) {
-        for (LifecycleListener l : listeners) {
+    private void notifyListeners(LifecycleListener[] told, ReactorState from, ReactorState to) {
+        for (LifecycleListener l : told) {
             try {
                 l.stateChanged(this, from, to);
             } catch (RuntimeException e) {
@@ -654,13 +667,13 @@ public abstract class AbstractReactor implements Reactor {
 
     @Override
     public void stop() {
-        boolean toStopped = false;
+        LifecycleListener[] toStopped = null;
         synchronized (lock) {
             switch (state) {
                 case INIT:
                     state = ReactorState.STOPPED;
                     lock.notifyAll();
-                    toStopped = true;
+                    toStopped = lifecycleListeners;
                     break;
                 case STARTING:
                 case STARTED:
@@ -670,8 +683,8 @@ public abstract class AbstractReactor implements Reactor {
                     return;
             }
         }
-        if (toStopped) {
-            notifyListeners(ReactorState.INIT, ReactorState.STOPPED);
+        if (toStopped != null) {
+            notifyListeners(toStopped, ReactorState.INIT, ReactorState.STOPPED);
         } else {
             wakeupIfSleeping();
         }
@@ -919,8 +932,29 @@ public abstract class AbstractReactor implements Reactor {
     @Override
     public Registration addLifecycleListener(LifecycleListener listener) {
         Objects.requireNonNull(listener, "listener must not be null");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        synchronized (lock) {
+            LifecycleListener[] now = lifecycleListeners;
+            LifecycleListener[] more = Arrays.copyOf(now, now.length + 1);
+            more[now.length] = listener;
+            lifecycleListeners = more;
+        }
+        return () -> removeLifecycleListener(listener);
+    }
+
+    private boolean removeLifecycleListener(LifecycleListener listener) {
+        synchronized (lock) {
+            LifecycleListener[] now = lifecycleListeners;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] == listener) {
+                    LifecycleListener[] fewer = new LifecycleListener[now.length - 1];
+                    System.arraycopy(now, 0, fewer, 0, i);
+                    System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
+                    lifecycleListeners = fewer;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
