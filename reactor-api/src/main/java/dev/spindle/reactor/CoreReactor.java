@@ -1,7 +1,11 @@
 package dev.spindle.reactor;
 
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +114,78 @@ public interface CoreReactor {
     boolean tryExecute(Runnable task);
 
     /**
+     * Like {@link #execute(Runnable)}, but when the task queue is full the calling thread waits
+     * until the loop has made room, instead of being refused: back-pressure for a producer thread
+     * that must not drop work. The wait is a short spin, then a park from which the loop wakes
+     * the producer as soon as it has run part of the queue, so a producer that outpaces the loop
+     * neither burns its core nor needs a back-off loop of its own.
+     *
+     * <p>On the reactor thread itself this never waits (the loop could not drain the queue while
+     * its own thread waits): it behaves as {@link #execute(Runnable)}.
+     *
+     * @param task the task
+     * @throws InterruptedException if the thread is interrupted while waiting; the task was not
+     *     queued
+     * @throws java.util.concurrent.RejectedExecutionException if the queue is full and the
+     *     reactor is not running (INIT, STOPPED or ERROR: nothing would drain it), or on the reactor
+     *     thread
+     */
+    default void executeBlocking(Runnable task) throws InterruptedException {
+        if (!tryExecute(task, Duration.ofNanos(Long.MAX_VALUE))) {
+            throw new RejectedExecutionException("reactor task queue is full; task refused: " + task);
+        }
+    }
+
+    /**
+     * Like {@link #executeBlocking(Runnable)}, waiting at most {@code timeout} for room.
+     *
+     * <p>This default implementation polls {@link #tryExecute(Runnable)} with short parks; the
+     * reactors of Spindle's backends ({@link dev.spindle.reactor.spi.AbstractReactor}) replace it
+     * with one that the loop wakes.
+     *
+     * @param task the task
+     * @param timeout the longest wait; zero or negative means do not wait
+     * @return true if queued, false if the queue stayed full for {@code timeout}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws java.util.concurrent.RejectedExecutionException if the queue is full and the reactor
+     *     is not running
+     */
+    default boolean tryExecute(Runnable task, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long start = System.nanoTime();
+        long wait = saturatedNanos(timeout);
+        while (!tryExecute(task)) {
+            if (inLoop()) {
+                throw new RejectedExecutionException("reactor task queue is full; task refused on the reactor thread: " + task);
+            }
+            ReactorState s = state();
+            if (s == ReactorState.INIT || s == ReactorState.STOPPED || s == ReactorState.ERROR) {
+                throw new RejectedExecutionException("reactor task queue is full and the reactor is " + s + "; task refused: " + task);
+            }
+            long left = wait - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(left, 50_000L));
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for room in the reactor task queue");
+            }
+        }
+        return true;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
      * Whether the calling thread is the reactor thread. Thread-safe.
      *
      * @return true on the loop thread while the loop runs
@@ -145,7 +221,10 @@ public interface CoreReactor {
     Registration addSystemEventTrigger(SystemEvent event, TriggerPhase phase, SystemEventTrigger trigger);
 
     /**
-     * Adds an observer of state changes. Thread-safe.
+     * Adds an observer of state changes. Thread-safe. The listener hears the changes made after it
+     * was added, never one that had already happened: a thread that saw {@code state()} return
+     * {@code STARTED} and then adds a listener is not told {@code STARTING -> STARTED}, even while
+     * the loop thread is still telling the listeners registered before.
      *
      * @param listener the listener
      * @return a registration that removes it

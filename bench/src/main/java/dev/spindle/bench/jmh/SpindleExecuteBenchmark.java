@@ -27,9 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * loop, then waits until the loop has run them all. Spindle's task queue is bounded (a ring of
  * 65536 by default) where Netty's is not: when it is full the producer waits on
  * {@code tryExecute}, and that time is part of the measurement. How it waits is
- * {@code -p backoff}: {@code yield} ({@link Thread#yield()} between tries, which lets the loop
- * run when both threads share a core, as they do on a busy 2-core machine) or {@code spin}
- * ({@link Thread#onSpinWait()}, which burns the rest of the producer's time slice there).
+ * {@code -p backoff}: {@code block} ({@link Reactor#executeBlocking(Runnable)}, the reactor's
+ * own wait: a short spin, then a park the loop ends as soon as it has made room), {@code yield}
+ * ({@code tryExecute} with {@link Thread#yield()} between tries, which lets the loop run when
+ * both threads share a core, as they do on a busy 2-core machine) or {@code spin}
+ * ({@code tryExecute} with {@link Thread#onSpinWait()}, which burns the rest of the producer's
+ * time slice there).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,11 +48,12 @@ public class SpindleExecuteBenchmark {
     @Param({"epoll", "select"})
     public String backend;
 
-    /** How the producer waits while the task ring is full: {@code yield} or {@code spin}. */
-    @Param({"yield", "spin"})
+    /** How the producer waits while the task ring is full: {@code block}, {@code yield} or {@code spin}. */
+    @Param({"block", "yield", "spin"})
     public String backoff;
 
     private Reactor reactor;
+    private boolean block;
     private boolean yield;
     // written and read on the loop thread only
     private long executed;
@@ -60,10 +64,11 @@ public class SpindleExecuteBenchmark {
     @Setup(Level.Trial)
     public void start() {
         System.setProperty("spindle.reactor.backend", backend);
+        block = backoff.equals("block");
         yield = switch (backoff) {
             case "yield" -> true;
-            case "spin" -> false;
-            default -> throw new IllegalArgumentException("backoff must be yield or spin, found: " + backoff);
+            case "spin", "block" -> false;
+            default -> throw new IllegalArgumentException("backoff must be block, yield or spin, found: " + backoff);
         };
         reactor = Reactors.create(ReactorConfig.builder().threadName("bench-execute").daemon(true).build());
         reactor.start();
@@ -76,9 +81,15 @@ public class SpindleExecuteBenchmark {
 
     @Benchmark
     public long executeAll() throws InterruptedException, ExecutionException {
-        for (int i = 0; i < TASKS; i++) {
-            while (!reactor.tryExecute(increment)) {
-                backOff();
+        if (block) {
+            for (int i = 0; i < TASKS; i++) {
+                reactor.executeBlocking(increment);
+            }
+        } else {
+            for (int i = 0; i < TASKS; i++) {
+                while (!reactor.tryExecute(increment)) {
+                    backOff();
+                }
             }
         }
         expected += TASKS;

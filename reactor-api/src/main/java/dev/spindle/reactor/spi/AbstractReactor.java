@@ -22,6 +22,7 @@ import dev.spindle.reactor.SystemEventTrigger;
 import dev.spindle.reactor.TriggerPhase;
 import dev.spindle.reactor.UdpOptions;
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -38,13 +39,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,18 @@ public abstract class AbstractReactor implements Reactor {
     private final TimerHeap timers = new TimerHeap();
     private final Object lock = new Object();
     private final AtomicBoolean sleeping = new AtomicBoolean();
-    private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    /** Producer threads parked in {@link #executeBlocking} until the ring has room. */
+    private final Set<Thread> blockedProducers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger blockedProducerCount = new AtomicInteger();
+    private static final int PRODUCER_SPINS = 128;
+    private static final int PRODUCER_WAKE_INTERVAL = 4096;
+    private static final long PRODUCER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * Lifecycle listeners, copied on write under {@code lock}. Each state change takes the array
+     * under the lock in which it publishes the new state, so a listener added after a thread saw
+     * that state is never told of the change that led to it.
+     */
+    private LifecycleListener[] lifecycleListeners = new LifecycleListener[0];
     /** Read by {@link AbstractStreamTransport} when a connection starts. */
     final ConnectionListeners connectionListeners = new ConnectionListeners();
     private final Triggers triggers = new Triggers();
@@ -184,6 +197,7 @@ public abstract class AbstractReactor implements Reactor {
     public void start() {
         Thread thread;
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             if (!awaitPreviousLoop(true)) {
                 return;
@@ -191,19 +205,22 @@ public abstract class AbstractReactor implements Reactor {
             thread = new Thread(this::runLoop, config.threadName());
             thread.setDaemon(config.daemon());
             prev = activate(thread);
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         thread.start();
     }
 
     @Override
     public void run() {
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         runLoop();
         Throwable cause = error();
         if (cause != null) {
@@ -217,11 +234,13 @@ public abstract class AbstractReactor implements Reactor {
      */
     protected final void activateOnCurrentThread() {
         ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
             awaitPreviousLoop(false);
             prev = activate(Thread.currentThread());
+            told = lifecycleListeners;
         }
-        notifyListeners(prev, ReactorState.STARTING);
+        notifyListeners(told, prev, ReactorState.STARTING);
         try {
             openBackend();
             now = clock.nanoTime();
@@ -425,18 +444,27 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void runTasks(int n) {
-        for (int i = 0; i < n; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                return;
+        try {
+            for (int i = 0; i < n; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("task {} threw; the loop goes on", task, e);
+                }
+                if (exitLoop) {
+                    return;
+                }
+                if ((i & (PRODUCER_WAKE_INTERVAL - 1)) == PRODUCER_WAKE_INTERVAL - 1) {
+                    wakeBlockedProducers();
+                }
             }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("task {} threw; the loop goes on", task, e);
-            }
-            if (exitLoop) {
-                return;
+        } finally {
+            if (n > 0) {
+                wakeBlockedProducers();
             }
         }
     }
@@ -612,18 +640,23 @@ public abstract class AbstractReactor implements Reactor {
     }
 
     private void setState(ReactorState next) {
-        ReactorState prev = state;
+        ReactorState prev;
+        LifecycleListener[] told;
         synchronized (lock) {
+            prev = state;
             state = next;
+            told = lifecycleListeners;
             lock.notifyAll();
         }
+        // Producers waiting for room re-check the state (a stopped reactor refuses them).
+        wakeBlockedProducers();
         if (prev != next) {
-            notifyListeners(prev, next);
+            notifyListeners(told, prev, next);
         }
     }
 
-    private void notifyListeners(ReactorState from, ReactorState to) {
-        for (LifecycleListener l : listeners) {
+    private void notifyListeners(LifecycleListener[] told, ReactorState from, ReactorState to) {
+        for (LifecycleListener l : told) {
             try {
                 l.stateChanged(this, from, to);
             } catch (RuntimeException e) {
@@ -634,13 +667,13 @@ public abstract class AbstractReactor implements Reactor {
 
     @Override
     public void stop() {
-        boolean toStopped = false;
+        LifecycleListener[] toStopped = null;
         synchronized (lock) {
             switch (state) {
                 case INIT:
                     state = ReactorState.STOPPED;
                     lock.notifyAll();
-                    toStopped = true;
+                    toStopped = lifecycleListeners;
                     break;
                 case STARTING:
                 case STARTED:
@@ -650,8 +683,8 @@ public abstract class AbstractReactor implements Reactor {
                     return;
             }
         }
-        if (toStopped) {
-            notifyListeners(ReactorState.INIT, ReactorState.STOPPED);
+        if (toStopped != null) {
+            notifyListeners(toStopped, ReactorState.INIT, ReactorState.STOPPED);
         } else {
             wakeupIfSleeping();
         }
@@ -726,6 +759,93 @@ public abstract class AbstractReactor implements Reactor {
         }
         wakeupIfSleeping();
         return true;
+    }
+
+    @Override
+    public final void executeBlocking(Runnable task) throws InterruptedException {
+        if (!tryExecute(task, Long.MAX_VALUE)) {
+            throw new IllegalStateException("unreachable: an unbounded wait timed out");
+        }
+    }
+
+    @Override
+    public final boolean tryExecute(Runnable task, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long nanos;
+        try {
+            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        return tryExecute(task, nanos);
+    }
+
+    /*
+     * A producer that finds the ring full spins a little (the loop may be draining it right
+     * now), then parks as a registered waiter. The loop, while it runs tasks, checks for waiters
+     * every PRODUCER_WAKE_INTERVAL tasks and at the end of each batch, and unparks them all:
+     * they refill the ring while the loop goes on draining it, rather than one waiting for the
+     * other. The waiter count is incremented before the producer's last offer and read by the
+     * loop after a full fence following its polls, so a producer either finds room or is seen.
+     * The park is bounded (PRODUCER_PARK_NANOS) only to re-check the reactor's state.
+     */
+    private boolean tryExecute(Runnable task, long nanos) throws InterruptedException {
+        Objects.requireNonNull(task, "task must not be null");
+        if (tasks.offer(task)) {
+            wakeupIfSleeping();
+            return true;
+        }
+        if (inLoop()) {
+            throw new RejectedExecutionException("reactor task queue is full (capacity " + config.taskQueueCapacity()
+                    + "); the reactor thread cannot wait for room; task refused: " + task);
+        }
+        for (int i = 0; i < PRODUCER_SPINS; i++) {
+            Thread.onSpinWait();
+            if (tasks.offer(task)) {
+                wakeupIfSleeping();
+                return true;
+            }
+        }
+        long start = System.nanoTime();
+        Thread me = Thread.currentThread();
+        blockedProducers.add(me);
+        blockedProducerCount.incrementAndGet();
+        try {
+            while (true) {
+                if (tasks.offer(task)) {
+                    wakeupIfSleeping();
+                    return true;
+                }
+                ReactorState s = state;
+                if (s == ReactorState.INIT || s == ReactorState.STOPPED || s == ReactorState.ERROR) {
+                    throw new RejectedExecutionException("reactor task queue is full (capacity " + config.taskQueueCapacity()
+                            + ") and the reactor is " + s + ", so nothing drains it; task refused: " + task);
+                }
+                long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : nanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return false;
+                }
+                // The loop is asleep only with an empty ring, but make sure it is not left asleep.
+                wakeupIfSleeping();
+                LockSupport.parkNanos(this, Math.min(left, PRODUCER_PARK_NANOS));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for room in the reactor task queue");
+                }
+            }
+        } finally {
+            blockedProducerCount.decrementAndGet();
+            blockedProducers.remove(me);
+        }
+    }
+
+    /** Loop thread (or a state change): unparks producers waiting for room in the task ring. */
+    private void wakeBlockedProducers() {
+        VarHandle.fullFence();
+        if (blockedProducerCount.get() != 0) {
+            for (Thread t : blockedProducers) {
+                LockSupport.unpark(t);
+            }
+        }
     }
 
     private void wakeupIfSleeping() {
@@ -812,8 +932,29 @@ public abstract class AbstractReactor implements Reactor {
     @Override
     public Registration addLifecycleListener(LifecycleListener listener) {
         Objects.requireNonNull(listener, "listener must not be null");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        synchronized (lock) {
+            LifecycleListener[] now = lifecycleListeners;
+            LifecycleListener[] more = Arrays.copyOf(now, now.length + 1);
+            more[now.length] = listener;
+            lifecycleListeners = more;
+        }
+        return () -> removeLifecycleListener(listener);
+    }
+
+    private boolean removeLifecycleListener(LifecycleListener listener) {
+        synchronized (lock) {
+            LifecycleListener[] now = lifecycleListeners;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] == listener) {
+                    LifecycleListener[] fewer = new LifecycleListener[now.length - 1];
+                    System.arraycopy(now, 0, fewer, 0, i);
+                    System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
+                    lifecycleListeners = fewer;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**

@@ -33,6 +33,8 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
     private static final int MAX_GATHER = 64;
     /** Below this, copying into the tail chunk is cheaper than taking the read buffer over. */
     private static final int MIN_DETACH = 8192;
+    /** From this size a write made during a read burst is not deferred to the burst's end. */
+    private static final int MIN_WRITE_THROUGH = 8192;
     private static final int MAX_READS_PER_EVENT = 16;
 
     /** The owning reactor. */
@@ -338,7 +340,10 @@ public abstract class AbstractStreamTransport implements Transport, ReactorResou
             return;
         }
         checkLimit(len);
-        if (pending.isEmpty() && !deferWrites) {
+        // Within a read burst small writes wait for the gathering write at its end; a large one
+        // (a proxy or an echo handing back a full read) leaves at once, from the caller's buffer,
+        // which stays hot in cache and is reused by the next read instead of being detached.
+        if (pending.isEmpty() && (!deferWrites || len >= MIN_WRITE_THROUGH)) {
             try {
                 writeFrom(data);
             } catch (IOException e) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -157,6 +158,191 @@ public abstract class ThreadingContractTest extends ReactorContractSupport {
         ReactorHarness.await("the two queued tasks", () -> ran.get() == 2);
         h.call(() -> null); // one more pass: a refused task would have run by now
         assertFalse(refused.get());
+    }
+
+    // ------------------------------------------------------------------ executeBlocking
+
+    /** A started reactor whose loop is held in a task, its 4-slot task ring full behind it. */
+    private final class Held {
+        final ReactorHarness harness = started(config().taskQueueCapacity(4).build());
+        final Reactor reactor = harness.reactor();
+        /** Opening it lets the loop go on. */
+        final CountDownLatch hold = latch(1);
+        /** How many of the 4 queued tasks ran. */
+        final AtomicInteger ran = new AtomicInteger();
+
+        Held() {
+            CountDownLatch holding = latch(1);
+            reactor.execute(() -> {
+                holding.countDown();
+                await(hold);
+            });
+            await(holding);
+            while (reactor.tryExecute(ran::incrementAndGet)) {
+                // fill the ring
+            }
+        }
+
+        /** Releases the loop and waits until the four queued tasks and one more pass have run. */
+        void releaseAndDrain() {
+            hold.countDown();
+            ReactorHarness.await("the four queued tasks", () -> ran.get() == 4);
+            harness.call(() -> null);
+        }
+    }
+
+    /** What a producer thread does; it may throw. */
+    private interface ProducerBody {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code body} on a new thread; {@code outcome} completes with null, or with what it threw. */
+    private static Thread producer(String name, ProducerBody body, CompletableFuture<@Nullable Throwable> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        }, name);
+        t.start();
+        return t;
+    }
+
+    private static void awaitParked(Thread t) {
+        ReactorHarness.await("the producer to wait", () -> {
+            Thread.State s = t.getState();
+            return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        });
+    }
+
+    @Test
+    @DisplayName("CoreReactor.executeBlocking: a producer facing a full queue waits, is woken when the loop makes room, and its task runs after the earlier ones")
+    public void executeBlockingWaitsForRoom() throws Exception {
+        Held held = new Held();
+        Reactor r = held.reactor;
+        int queued = 4;
+        AtomicInteger ranBefore = new AtomicInteger(-1);
+        CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+        Thread producer = producer("blocked-producer", () -> r.executeBlocking(() -> ranBefore.set(held.ran.get())), outcome);
+        awaitParked(producer);
+        assertFalse(outcome.isDone(), "executeBlocking returned while the queue was full");
+        held.hold.countDown();
+        assertNull(outcome.get(20, TimeUnit.SECONDS));
+        ReactorHarness.await("the blocked producer's task", () -> ranBefore.get() >= 0);
+        assertEquals(queued, ranBefore.get(), "the waiting task ran after the tasks queued before it");
+    }
+
+    @Test
+    @DisplayName("CoreReactor.tryExecute(task, timeout): false after the timeout while the queue stays full, and the task never runs")
+    public void timedTryExecuteGivesUp() throws Exception {
+        Held held = new Held();
+        Reactor r = held.reactor;
+        AtomicBoolean refusedRan = new AtomicBoolean();
+        AtomicBoolean queuedIt = new AtomicBoolean(true);
+        CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+        producer("timed-producer", () -> queuedIt.set(r.tryExecute(() -> refusedRan.set(true), Duration.ofMillis(200))), outcome);
+        assertNull(outcome.get(20, TimeUnit.SECONDS));
+        assertFalse(queuedIt.get(), "tryExecute with a timeout returned true on a full queue");
+        held.releaseAndDrain();
+        assertFalse(refusedRan.get(), "a task refused after the timeout ran");
+    }
+
+    @Test
+    @DisplayName("CoreReactor.executeBlocking: an interrupt ends the wait with InterruptedException and the task is not queued")
+    public void executeBlockingIsInterruptible() throws Exception {
+        Held held = new Held();
+        Reactor r = held.reactor;
+        AtomicBoolean interruptedRan = new AtomicBoolean();
+        CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+        Thread producer = producer("interrupted-producer", () -> r.executeBlocking(() -> interruptedRan.set(true)), outcome);
+        awaitParked(producer);
+        producer.interrupt();
+        assertInstanceOf(InterruptedException.class, outcome.get(20, TimeUnit.SECONDS));
+        held.releaseAndDrain();
+        assertFalse(interruptedRan.get(), "the interrupted producer's task ran");
+    }
+
+    @Test
+    @DisplayName("CoreReactor.executeBlocking: on the loop thread a full queue is refused at once (waiting there would deadlock)")
+    public void executeBlockingOnTheLoopDoesNotWait() {
+        ReactorHarness h = started(config().taskQueueCapacity(4).build());
+        Reactor r = h.reactor();
+        Throwable thrown = h.call(() -> {
+            while (r.tryExecute(() -> { })) {
+                // fill the ring from the loop itself
+            }
+            try {
+                r.executeBlocking(() -> { });
+                return null;
+            } catch (RejectedExecutionException e) {
+                return e;
+            }
+        });
+        assertInstanceOf(RejectedExecutionException.class, thrown);
+    }
+
+    @Test
+    @DisplayName("CoreReactor.executeBlocking: a full queue on a reactor that is not running is refused, and a producer waiting when the reactor stops is released with RejectedExecutionException")
+    public void executeBlockingRefusedWhenNothingDrains() throws Exception {
+        ReactorHarness idle = harness(config().taskQueueCapacity(2).build());
+        Reactor notStarted = idle.reactor();
+        assertTrue(notStarted.tryExecute(() -> { }));
+        assertTrue(notStarted.tryExecute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> notStarted.executeBlocking(() -> { }));
+
+        Held held = new Held();
+        Reactor r = held.reactor;
+        CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+        Thread producer = producer("producer-at-terminate", () -> r.executeBlocking(() -> { }), outcome);
+        awaitParked(producer);
+        Thread terminator = new Thread(r::terminate, "terminator");
+        terminator.start();
+        held.hold.countDown();
+        terminator.join(20_000);
+        Throwable t = outcome.get(20, TimeUnit.SECONDS);
+        // Either the loop made room before it ended (queued, never run) or the producer saw STOPPED.
+        if (t != null) {
+            assertInstanceOf(RejectedExecutionException.class, t);
+        }
+        assertEquals(ReactorState.STOPPED, r.state());
+    }
+
+    @Test
+    @DisplayName("CoreReactor.executeBlocking: 4 producers × 50 000 tasks through a 64-slot ring: every task runs once, FIFO per producer, none refused")
+    public void executeBlockingUnderContention() throws Exception {
+        ReactorHarness h = started(config().taskQueueCapacity(64).build());
+        Reactor r = h.reactor();
+        int producers = 4;
+        int perProducer = 50_000;
+        int[] next = new int[producers]; // loop thread only
+        AtomicInteger outOfOrder = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        List<CompletableFuture<@Nullable Throwable>> outcomes = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            CompletableFuture<@Nullable Throwable> outcome = new CompletableFuture<>();
+            outcomes.add(outcome);
+            producer("producer-" + p, () -> {
+                for (int i = 0; i < perProducer; i++) {
+                    int seq = i;
+                    r.executeBlocking(() -> {
+                        if (next[id] != seq) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        next[id] = seq + 1;
+                        done.incrementAndGet();
+                    });
+                }
+            }, outcome);
+        }
+        for (CompletableFuture<@Nullable Throwable> outcome : outcomes) {
+            assertNull(outcome.get(60, TimeUnit.SECONDS));
+        }
+        ReactorHarness.await("every task", () -> done.get() == producers * perProducer);
+        assertEquals(0, outOfOrder.get());
+        assertArrayEquals(new int[] {perProducer, perProducer, perProducer, perProducer}, h.call(next::clone));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.spindle.reactor.UnixAddress;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -14,6 +16,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The system calls of one loop run in Java terms: results checked, {@code errno} turned into
@@ -66,7 +70,11 @@ final class BsdIo {
     private final MemorySegment timespec;
     private final MemorySegment zeroTimespec;
     private final MemorySegment fdPair;
+    private final MemorySegment option;
     private long interruptedWaits;
+
+    /** The charset the JDK turns file names into bytes with, as it does for its own socket paths. */
+    static final Charset FILE_NAME_CHARSET = fileNameCharset();
 
     /**
      * Allocates the scratch memory from {@code arena}.
@@ -88,6 +96,18 @@ final class BsdIo {
         this.timespec = arena.allocate(BsdPlatform.TIMESPEC);
         this.zeroTimespec = arena.allocate(BsdPlatform.TIMESPEC);
         this.fdPair = arena.allocate(8, 4);
+        this.option = arena.allocate(Math.max(BsdPlatform.DARWIN_X86_64.groupSourceReq().byteSize(),
+                BsdPlatform.FREEBSD_X86_64.groupSourceReq().byteSize()), 8);
+    }
+
+    private static Charset fileNameCharset() {
+        for (String property : new String[] {"sun.jnu.encoding", "native.encoding"}) {
+            String name = System.getProperty(property);
+            if (name != null && Charset.isSupported(name)) {
+                return Charset.forName(name);
+            }
+        }
+        return StandardCharsets.UTF_8;
     }
 
     /** Whether the arena (and so this object) is still usable. */
@@ -259,7 +279,17 @@ final class BsdIo {
     /** A non-blocking, close-on-exec TCP socket for the family of {@code address}. */
     int tcpSocket(InetAddress address) throws ErrnoException {
         int family = address instanceof Inet4Address ? AF_INET : platform.afInet6();
-        int fd = kernel.socket(family, BsdPlatform.SOCK_STREAM | platform.sockNonblock() | platform.sockCloexec(), 0);
+        return socket(family, BsdPlatform.SOCK_STREAM);
+    }
+
+    /**
+     * A non-blocking, close-on-exec socket ({@code SO_NOSIGPIPE} on Darwin).
+     *
+     * @param family {@code AF_INET}, this system's {@code AF_INET6}, or {@code AF_UNIX}
+     * @param type {@code SOCK_STREAM} or {@code SOCK_DGRAM}
+     */
+    int socket(int family, int type) throws ErrnoException {
+        int fd = kernel.socket(family, type | platform.sockNonblock() | platform.sockCloexec(), 0);
         if (fd < 0) {
             throw error("socket", fd);
         }
@@ -292,12 +322,204 @@ final class BsdIo {
         return intValue.get(JAVA_INT, 0);
     }
 
+    /**
+     * The scratch memory of an option value ({@link #setOption}): zeroed, large enough for a
+     * {@code struct group_source_req}. Valid until the next call that uses it.
+     */
+    MemorySegment option() {
+        option.fill((byte) 0);
+        return option;
+    }
+
+    /** {@code setsockopt} with the first {@code len} bytes of {@link #option()}. */
+    void setOption(int fd, int level, int name, int len, String what) throws ErrnoException {
+        int r = kernel.setsockopt(fd, level, name, option.asSlice(0, len), len);
+        if (r < 0) {
+            throw error("setsockopt(" + what + ")", r);
+        }
+    }
+
+    /** {@code setsockopt} with a one-byte ({@code u_char}) value. */
+    void setByteOption(int fd, int level, int name, int value, String what) throws ErrnoException {
+        option().set(JAVA_BYTE, 0, (byte) value);
+        setOption(fd, level, name, 1, what);
+    }
+
     void bind(int fd, InetSocketAddress address) throws ErrnoException {
         int len = encode(address);
         int r = kernel.bind(fd, sockaddr, len);
         if (r < 0) {
             throw error("bind to " + address, r);
         }
+    }
+
+    /** Binds a UNIX-domain socket to a path: creates the socket file. */
+    void bind(int fd, UnixAddress address) throws IOException {
+        int len = encodeUnix(sockaddr, address, FILE_NAME_CHARSET);
+        int r = kernel.bind(fd, sockaddr, len);
+        if (r < 0) {
+            throw error("bind to " + address, r);
+        }
+    }
+
+    /**
+     * Connects a UNIX-domain socket. Both BSDs settle it inside the call: connected, or refused
+     * ({@code ECONNREFUSED}: nobody listens, or the backlog is full), or the path is missing.
+     *
+     * @return true if connected at once, false if in progress
+     * @throws java.net.ConnectException when refused
+     */
+    boolean connect(int fd, UnixAddress target) throws IOException {
+        int len = encodeUnix(sockaddr, target, FILE_NAME_CHARSET);
+        int r = kernel.connect(fd, sockaddr, len);
+        if (r >= 0) {
+            return true;
+        }
+        if (r == -BsdErrno.EINPROGRESS || r == -BsdErrno.EINTR) {
+            return false;
+        }
+        throw ErrnoException.connectFailure("connect to " + target, -r, platform.errno());
+    }
+
+    /**
+     * Encodes a {@code sockaddr_un}: {@code sun_len}, {@code AF_UNIX}, the path's bytes and a NUL.
+     *
+     * @param at at least {@link BsdPlatform#SOCKADDR_STORAGE_SIZE} bytes
+     * @return the length passed to the kernel, which is also {@code sun_len}
+     * @throws IOException naming the lengths when the path does not fit {@code sun_path}
+     */
+    static int encodeUnix(MemorySegment at, UnixAddress address, Charset charset) throws IOException {
+        if (address.isAbstract()) {
+            throw new UnsupportedOperationException("the Linux abstract namespace does not exist on BSD: " + address);
+        }
+        byte[] path = address.path().toString().getBytes(charset);
+        if (path.length > BsdPlatform.MAX_UNIX_PATH_BYTES) {
+            throw new IOException("the path is too long for sun_path: " + path.length + " bytes, and at most "
+                    + BsdPlatform.MAX_UNIX_PATH_BYTES + " fit on macOS and FreeBSD (" + (BsdPlatform.MAX_UNIX_PATH_BYTES + 1)
+                    + " with the terminating NUL); use a shorter or a relative path");
+        }
+        if (path.length == 0) {
+            throw new IOException("a UNIX-domain socket needs a non-empty path, found: \"\"");
+        }
+        at.asSlice(0, BsdPlatform.SOCKADDR_UN.byteSize()).fill((byte) 0);
+        int len = (int) BsdPlatform.SUN_PATH + path.length + 1;
+        at.set(JAVA_BYTE, 0, (byte) len);
+        at.set(JAVA_BYTE, 1, (byte) BsdPlatform.AF_UNIX);
+        MemorySegment.copy(path, 0, at, JAVA_BYTE, BsdPlatform.SUN_PATH, path.length);
+        return len;
+    }
+
+    /**
+     * Connects a datagram socket: the kernel settles it at once, no packet is sent.
+     *
+     * @param addr the encoded peer (for an {@code AF_INET6} socket an IPv4 peer is IPv4-mapped)
+     * @param len its length
+     * @param peer the peer, for the message
+     */
+    void connectDatagram(int fd, MemorySegment addr, int len, InetSocketAddress peer) throws ErrnoException {
+        int r;
+        do {
+            r = kernel.connect(fd, addr, len);
+        } while (r == -BsdErrno.EINTR);
+        if (r < 0) {
+            throw error("connect to " + peer, r);
+        }
+    }
+
+    /**
+     * Dissolves a datagram socket's association as the JDK does on BSD: {@code connect} to the
+     * unspecified address of the socket's own family, port 0. The kernel disconnects first and then
+     * refuses the new address with {@code EADDRNOTAVAIL}, which means success here. Both systems'
+     * {@code udp_disconnect} also reset the local address to the wildcard (the port stays).
+     */
+    void disconnectDatagram(int fd, boolean inet6) throws ErrnoException {
+        int len;
+        try {
+            len = encode(sockaddr, platform, InetAddress.getByAddress(new byte[inet6 ? 16 : 4]), 0);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+        int r = kernel.connect(fd, sockaddr, len);
+        if (r < 0 && r != -BsdErrno.EADDRNOTAVAIL) {
+            throw error("connect to the unspecified address (disconnect)", r);
+        }
+    }
+
+    /**
+     * Receives one datagram into the direct buffer {@code dst} from its position with
+     * {@code recvmsg}; the sender's address is then {@link #senderAddress()}, and
+     * {@link #receivedFlags()} holds {@code msg_flags}: {@code MSG_TRUNC} when the datagram was
+     * larger than the room and its rest was lost (read from the flags because BSD's
+     * {@code recvfrom} has no portable way to return the real length).
+     *
+     * @return the bytes received (the buffer advanced by them), or -1 if no datagram was waiting
+     */
+    int receive(int fd, ByteBuffer dst) throws ErrnoException {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("recvmsg needs a direct buffer, found a heap buffer");
+        }
+        int pos = dst.position();
+        int room = dst.limit() - pos;
+        long n;
+        do {
+            msghdr.fill((byte) 0);
+            iov.set(JAVA_LONG, 0, MemorySegment.ofBuffer(dst).address());
+            iov.set(JAVA_LONG, 8, room);
+            msghdr.set(JAVA_LONG, BsdPlatform.MSG_NAME, sockaddr.address());
+            msghdr.set(JAVA_INT, BsdPlatform.MSG_NAMELEN, (int) BsdPlatform.SOCKADDR_STORAGE_SIZE);
+            msghdr.set(JAVA_LONG, BsdPlatform.MSG_IOV, iov.address());
+            msghdr.set(JAVA_INT, BsdPlatform.MSG_IOVLEN, 1);
+            n = kernel.recvmsg(fd, msghdr, 0);
+            Reference.reachabilityFence(dst);
+        } while (n == -BsdErrno.EINTR);
+        if (n == -BsdErrno.EAGAIN) {
+            return -1;
+        }
+        if (n < 0) {
+            throw error("recvmsg", n);
+        }
+        dst.position(pos + (int) n);
+        return (int) n;
+    }
+
+    /** The sender of the last {@link #receive}, as the kernel wrote it ({@link #senderLength()} bytes). */
+    MemorySegment senderAddress() {
+        return sockaddr;
+    }
+
+    /** The length of {@link #senderAddress()} ({@code msg_namelen}). */
+    int senderLength() {
+        return msghdr.get(JAVA_INT, BsdPlatform.MSG_NAMELEN);
+    }
+
+    /** {@code msg_flags} of the last {@link #receive}. */
+    int receivedFlags() {
+        return msghdr.get(JAVA_INT, BsdPlatform.MSG_FLAGS);
+    }
+
+    /**
+     * Sends the remaining bytes of {@code src} as one datagram ({@code sendto}), advancing it.
+     *
+     * @param to an encoded {@code sockaddr}, or {@link MemorySegment#NULL} on a connected socket
+     * @param tolen its length, 0 with {@code NULL}
+     * @return the bytes sent, or 0 if the socket buffer is full
+     */
+    int sendTo(int fd, ByteBuffer src, MemorySegment to, int tolen) throws ErrnoException {
+        int pos = src.position();
+        long n;
+        do {
+            // A datagram is at most 65,535 bytes: well under the bound of a critical heap call.
+            n = kernel.sendto(fd, MemorySegment.ofBuffer(src), platform.sendFlags(), to, tolen);
+            Reference.reachabilityFence(src);
+        } while (n == -BsdErrno.EINTR);
+        if (n == -BsdErrno.EAGAIN) {
+            return 0;
+        }
+        if (n < 0) {
+            throw error("sendto", n);
+        }
+        src.position(pos + (int) n);
+        return (int) n;
     }
 
     void listen(int fd, int backlog) throws ErrnoException {

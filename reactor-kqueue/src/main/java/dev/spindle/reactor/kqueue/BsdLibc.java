@@ -63,6 +63,9 @@ final class BsdLibc {
     static final MethodHandle SEND = link("send", BsdSignatures.SEND, ERRNO);
     static final MethodHandle SEND_HEAP = link("send", BsdSignatures.SEND, ERRNO, CRITICAL_HEAP);
     static final MethodHandle SENDMSG = link("sendmsg", BsdSignatures.SENDMSG, ERRNO);
+    static final MethodHandle RECVMSG = link("recvmsg", BsdSignatures.RECVMSG, ERRNO);
+    static final MethodHandle SENDTO = link("sendto", BsdSignatures.SENDTO, ERRNO);
+    static final MethodHandle SENDTO_HEAP = link("sendto", BsdSignatures.SENDTO, ERRNO, CRITICAL_HEAP);
 
     private BsdLibc() {
     }

@@ -85,6 +85,50 @@ final class BsdPlatform {
     /** {@code IOV_MAX} ({@code sys/uio.h} on FreeBSD, {@code sys/syslimits.h} on Darwin). */
     static final int IOV_MAX = 1024;
 
+    // ---------------------------------------------------------------- shared: UDP and UNIX sockets
+    // The same numbers in Darwin's and FreeBSD's headers (and different from Linux's): BsdLayoutTest
+    // states them per system, as transcribed from each system's headers.
+    static final int SOCK_DGRAM = 2;
+    /** {@code SO_BROADCAST} ({@code sys/socket.h}). */
+    static final int SO_BROADCAST = 0x0020;
+    /** {@code SO_REUSEPORT} ({@code sys/socket.h}): set with {@code SO_REUSEADDR} on UDP sockets, as the JDK does on BSD. */
+    static final int SO_REUSEPORT = 0x0200;
+    /** {@code MSG_TRUNC} ({@code sys/socket.h}): in {@code msg_flags}, the datagram was larger than the buffer. */
+    static final int MSG_TRUNC = 0x10;
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_IPV6 = 41;
+    /** {@code IP_MULTICAST_IF} ({@code netinet/in.h}): a {@code struct in_addr}, the interface's address. */
+    static final int IP_MULTICAST_IF = 9;
+    /** {@code IP_MULTICAST_TTL}: a {@code u_char}, as {@code ip(4)} documents it. */
+    static final int IP_MULTICAST_TTL = 10;
+    /** {@code IP_MULTICAST_LOOP}: a {@code u_char}. */
+    static final int IP_MULTICAST_LOOP = 11;
+    /** {@code IP_ADD_MEMBERSHIP}: a {@code struct ip_mreq}. */
+    static final int IP_ADD_MEMBERSHIP = 12;
+    static final int IP_DROP_MEMBERSHIP = 13;
+    /** {@code IP_ADD_SOURCE_MEMBERSHIP}: a {@code struct ip_mreq_source}. */
+    static final int IP_ADD_SOURCE_MEMBERSHIP = 70;
+    static final int IP_DROP_SOURCE_MEMBERSHIP = 71;
+    /** {@code MCAST_JOIN_SOURCE_GROUP} (RFC 3678): a {@code struct group_source_req}; used for IPv6. */
+    static final int MCAST_JOIN_SOURCE_GROUP = 82;
+    static final int MCAST_LEAVE_SOURCE_GROUP = 83;
+    /** {@code IPV6_MULTICAST_IF} ({@code netinet6/in6.h}): a {@code u_int}, the interface index. */
+    static final int IPV6_MULTICAST_IF = 9;
+    /** {@code IPV6_MULTICAST_HOPS}: an {@code int}. */
+    static final int IPV6_MULTICAST_HOPS = 10;
+    /** {@code IPV6_MULTICAST_LOOP}: a {@code u_int}. */
+    static final int IPV6_MULTICAST_LOOP = 11;
+    /** {@code IPV6_JOIN_GROUP}: a {@code struct ipv6_mreq}. */
+    static final int IPV6_JOIN_GROUP = 12;
+    static final int IPV6_LEAVE_GROUP = 13;
+    /** {@code IPV6_V6ONLY}: an {@code int}. */
+    static final int IPV6_V6ONLY = 27;
+    /**
+     * The longest path a {@code sockaddr_un} carries: {@code sun_path} is 104 bytes on both systems
+     * and the kernel wants the path NUL-terminated within it.
+     */
+    static final int MAX_UNIX_PATH_BYTES = 103;
+
     /** A 16-bit value in network byte order (a port). */
     static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -113,6 +157,25 @@ final class BsdPlatform {
             JAVA_BYTE.withName("sun_len"),
             JAVA_BYTE.withName("sun_family"),
             sequenceLayout(104, JAVA_BYTE).withName("sun_path")).withName("sockaddr_un");
+
+    /** {@code struct ip_mreq} ({@code netinet/in.h}): the group, then the interface by its IPv4 address. */
+    static final StructLayout IP_MREQ = structLayout(
+            sequenceLayout(4, JAVA_BYTE).withName("imr_multiaddr"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_interface")).withName("ip_mreq");
+
+    /**
+     * {@code struct ip_mreq_source} ({@code netinet/in.h}): on both BSDs the source comes before the
+     * interface (Linux has the interface second).
+     */
+    static final StructLayout IP_MREQ_SOURCE = structLayout(
+            sequenceLayout(4, JAVA_BYTE).withName("imr_multiaddr"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_sourceaddr"),
+            sequenceLayout(4, JAVA_BYTE).withName("imr_interface")).withName("ip_mreq_source");
+
+    /** {@code struct ipv6_mreq} ({@code netinet6/in6.h}): the group and the interface index. */
+    static final StructLayout IPV6_MREQ = structLayout(
+            sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface")).withName("ipv6_mreq");
 
     /** {@code sizeof(struct sockaddr_storage)} ({@code _SS_MAXSIZE}): room for any address. */
     static final long SOCKADDR_STORAGE_SIZE = 128;
@@ -159,6 +222,13 @@ final class BsdPlatform {
     static final long MSG_CONTROL = MSGHDR.byteOffset(PathElement.groupElement("msg_control"));
     static final long MSG_CONTROLLEN = MSGHDR.byteOffset(PathElement.groupElement("msg_controllen"));
     static final long MSG_FLAGS = MSGHDR.byteOffset(PathElement.groupElement("msg_flags"));
+    static final long IMR_MULTIADDR = IP_MREQ.byteOffset(PathElement.groupElement("imr_multiaddr"));
+    static final long IMR_INTERFACE = IP_MREQ.byteOffset(PathElement.groupElement("imr_interface"));
+    static final long IMRS_MULTIADDR = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_multiaddr"));
+    static final long IMRS_SOURCEADDR = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_sourceaddr"));
+    static final long IMRS_INTERFACE = IP_MREQ_SOURCE.byteOffset(PathElement.groupElement("imr_interface"));
+    static final long IPV6MR_MULTIADDR = IPV6_MREQ.byteOffset(PathElement.groupElement("ipv6mr_multiaddr"));
+    static final long IPV6MR_INTERFACE = IPV6_MREQ.byteOffset(PathElement.groupElement("ipv6mr_interface"));
 
     /** Darwin on Intel. */
     static final BsdPlatform DARWIN_X86_64 = new BsdPlatform(Os.DARWIN, "x86_64");
@@ -181,6 +251,7 @@ final class BsdPlatform {
     private final int noSigpipeOption;
     private final int sendFlags;
     private final StructLayout kevent;
+    private final StructLayout groupSourceReq;
     private final KeventCodec kevents;
     private final BsdErrno errno;
 
@@ -222,8 +293,30 @@ final class BsdPlatform {
                     JAVA_LONG.withName("udata"),
                     sequenceLayout(4, JAVA_LONG).withName("ext")).withName("kevent");
         }
+        this.groupSourceReq = groupSourceReq(os);
         this.kevents = new KeventCodec(kevent);
         this.errno = BsdErrno.of(os);
+    }
+
+    /**
+     * {@code struct group_source_req} ({@code netinet/in.h}, RFC 3678): an interface index and two
+     * {@code sockaddr_storage}s. Darwin declares it under {@code #pragma pack(4)}, so the group
+     * follows the index at offset 4 (260 bytes in all); FreeBSD aligns {@code sockaddr_storage}
+     * to 8 (offset 8, 264 bytes).
+     */
+    private static StructLayout groupSourceReq(Os os) {
+        long storage = SOCKADDR_STORAGE_SIZE;
+        if (os == Os.DARWIN) {
+            return structLayout(
+                    JAVA_INT.withName("gsr_interface"),
+                    sequenceLayout(storage, JAVA_BYTE).withName("gsr_group"),
+                    sequenceLayout(storage, JAVA_BYTE).withName("gsr_source")).withName("group_source_req");
+        }
+        return structLayout(
+                JAVA_INT.withName("gsr_interface"),
+                paddingLayout(4),
+                sequenceLayout(storage, JAVA_BYTE).withName("gsr_group"),
+                sequenceLayout(storage, JAVA_BYTE).withName("gsr_source")).withName("group_source_req");
     }
 
     /**
@@ -314,6 +407,11 @@ final class BsdPlatform {
     /** {@code struct kevent}. */
     StructLayout kevent() {
         return kevent;
+    }
+
+    /** {@code struct group_source_req}, whose packing differs between the systems. */
+    StructLayout groupSourceReq() {
+        return groupSourceReq;
     }
 
     /** Reads and writes {@code struct kevent} arrays. */

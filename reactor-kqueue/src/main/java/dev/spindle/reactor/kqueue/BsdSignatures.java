@@ -41,6 +41,10 @@ final class BsdSignatures {
     static final FunctionDescriptor TRANSFER = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final FunctionDescriptor SEND = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     static final FunctionDescriptor SENDMSG = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    /** {@code recvmsg}: as {@code sendmsg}. */
+    static final FunctionDescriptor RECVMSG = SENDMSG;
+    static final FunctionDescriptor SENDTO = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS,
+            JAVA_INT);
 
     private BsdSignatures() {
     }

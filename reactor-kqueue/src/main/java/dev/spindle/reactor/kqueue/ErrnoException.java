@@ -1,6 +1,7 @@
 package dev.spindle.reactor.kqueue;
 
 import java.io.IOException;
+import java.net.ConnectException;
 
 /**
  * A failed system call: the operation, the errno number and its symbolic name on the system it
@@ -26,6 +27,40 @@ final class ErrnoException extends IOException {
     @Override
     public synchronized Throwable fillInStackTrace() {
         return this;
+    }
+
+    /**
+     * The failure of a connect, typed as {@code java.net} types it: a refused connection is a
+     * {@link ConnectException} carrying the errno exception as its cause, anything else the errno
+     * exception itself.
+     *
+     * @param operation the operation, e.g. {@code connect to /tmp/s.sock}
+     * @param errno the errno number
+     * @param table the system's errno table
+     * @return the exception to throw
+     */
+    static IOException connectFailure(String operation, int errno, BsdErrno table) {
+        ErrnoException e = new ErrnoException(operation, errno, table);
+        if (errno != BsdErrno.ECONNREFUSED) {
+            return e;
+        }
+        Refused refused = new Refused(e.getMessage());
+        refused.initCause(e);
+        return refused;
+    }
+
+    /** A refused connect, stackless like its cause. */
+    private static final class Refused extends ConnectException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** The errno number. */

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * seam between the backend's logic and the kernel. {@link NativeKernel} calls the C library through
  * the Foreign Function &amp; Memory API; tests put a simulated BSD kernel here, which decodes the very
  * bytes the backend hands over ({@code struct kevent} change lists, {@code timespec} timeouts,
- * {@code sockaddr_in} with its length byte, {@code msghdr}) and so runs the whole reactor on a machine
+ * {@code sockaddr_in} and {@code sockaddr_un} with their length byte, {@code msghdr}) and so runs the whole reactor on a machine
  * without kqueue.
  *
  * <p>Results follow the raw system-call convention: a value &ge; 0 is the C result, a negative value
@@ -99,4 +99,19 @@ interface Kernel {
 
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)}; every pointer in it is native memory. */
     long sendmsg(int fd, MemorySegment msg, int flags);
+
+    /**
+     * {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+     * socklen_t tolen)}: one datagram; the buffer may be heap memory.
+     *
+     * @param to the destination, or {@link MemorySegment#NULL} (with {@code tolen} 0) on a connected
+     *     socket, where BSD refuses an address with {@code EISCONN}
+     */
+    long sendto(int fd, MemorySegment buf, int flags, MemorySegment to, int tolen);
+
+    /**
+     * {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)}; every pointer in it is native
+     * memory. The kernel writes {@code msg_namelen} and {@code msg_flags} back.
+     */
+    long recvmsg(int fd, MemorySegment msg, int flags);
 }

@@ -8,7 +8,7 @@ import static dev.spindle.reactor.kqueue.BsdPlatform.EV_ERROR;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.spi.AbstractReactor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * One non-blocking connect in progress. Its socket is already registered the way a connection is
@@ -21,7 +21,8 @@ final class KqueueConnect implements KqueueHandler, AbstractReactor.PendingConne
     private final KqueueReactor reactor;
     private final BsdIo io;
     private final int fd;
-    private final InetSocketAddress target;
+    private final SocketAddress target;
+    private final boolean unix;
     private final Protocol protocol;
     private final AbstractReactor.ConnectListener listener;
     /** Data was reported before the connect's end was: its edge is spent, the transport must read. */
@@ -29,12 +30,13 @@ final class KqueueConnect implements KqueueHandler, AbstractReactor.PendingConne
     private boolean done;
     private boolean closed;
 
-    KqueueConnect(KqueueReactor reactor, BsdIo io, int fd, InetSocketAddress target, Protocol protocol,
+    KqueueConnect(KqueueReactor reactor, BsdIo io, int fd, SocketAddress target, boolean unix, Protocol protocol,
             AbstractReactor.ConnectListener listener) {
         this.reactor = reactor;
         this.io = io;
         this.fd = fd;
         this.target = target;
+        this.unix = unix;
         this.protocol = protocol;
         this.listener = listener;
     }
@@ -77,7 +79,9 @@ final class KqueueConnect implements KqueueHandler, AbstractReactor.PendingConne
         done = true;
         KqueueTransport t;
         try {
-            t = new KqueueTransport(reactor, io, protocol, fd, io.localAddress(fd), target);
+            // A UNIX client that did not bind is unnamed.
+            SocketAddress local = unix ? KqueueListeningPort.UNNAMED : io.localAddress(fd);
+            t = new KqueueTransport(reactor, io, protocol, fd, local, target);
         } catch (IOException | RuntimeException e) {
             done = false;
             fail(e);

@@ -3,20 +3,22 @@ package dev.spindle.reactor.kqueue;
 import static dev.spindle.reactor.kqueue.BsdPlatform.EVFILT_READ;
 import static dev.spindle.reactor.kqueue.BsdPlatform.EV_ERROR;
 
-import dev.spindle.reactor.ListenOptions;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.spi.ReactorResource;
+import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listening TCP socket on the kqueue backend: {@code EVFILT_READ}, level-triggered, whose
+ * A listening TCP or UNIX-domain socket on the kqueue backend: {@code EVFILT_READ}, level-triggered, whose
  * {@code data} is the number of connections waiting. When the process or system runs out of
  * descriptors or memory ({@code EMFILE}, {@code ENFILE}, {@code ENOBUFS}, {@code ENOMEM}) the
  * connection stays in the kernel's queue and the filter would fire again at once: the filter is
@@ -32,25 +34,31 @@ final class KqueueListeningPort implements ListeningPort, ReactorResource, Kqueu
     private final KqueueReactor reactor;
     private final BsdIo io;
     private final int fd;
-    private final InetSocketAddress local;
+    /** The address of a UNIX-domain socket that did not bind: a client's, as its server sees it. */
+    static final SocketAddress UNNAMED = UnixDomainSocketAddress.of("");
+
+    private final SocketAddress local;
     private final boolean wildcard;
     private final ProtocolFactory factory;
-    private final ListenOptions options;
+    private final boolean tcpNoDelay;
+    /** The socket file of a UNIX-domain port, removed on close if still ours; null for TCP. */
+    private final @Nullable UnixSocketFile file;
     private final Runnable resumeAccepting = this::resumeAccepting;
     private boolean open = true;
     private boolean accepting;
     private long acceptFailures;
     private long pauses;
 
-    KqueueListeningPort(KqueueReactor reactor, BsdIo io, int fd, InetSocketAddress local, ProtocolFactory factory,
-            ListenOptions options) {
+    KqueueListeningPort(KqueueReactor reactor, BsdIo io, int fd, SocketAddress local, ProtocolFactory factory,
+            boolean tcpNoDelay, @Nullable UnixSocketFile file) {
         this.reactor = reactor;
         this.io = io;
         this.fd = fd;
         this.local = local;
-        this.wildcard = local.getAddress().isAnyLocalAddress();
+        this.wildcard = local instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
         this.factory = factory;
-        this.options = options;
+        this.tcpNoDelay = tcpNoDelay;
+        this.file = file;
     }
 
     void register() {
@@ -110,11 +118,12 @@ final class KqueueListeningPort implements ListeningPort, ReactorResource, Kqueu
     }
 
     private void accepted(int c) {
-        InetSocketAddress remote;
-        InetSocketAddress localOfConnection;
+        SocketAddress remote;
+        SocketAddress localOfConnection;
         try {
-            remote = io.acceptedPeer();
-            if (options.tcpNoDelay()) {
+            // A UNIX client is unnamed unless it bound, which Spindle's never do.
+            remote = file != null ? UNNAMED : io.acceptedPeer();
+            if (tcpNoDelay) {
                 io.setIntOption(c, BsdPlatform.IPPROTO_TCP, BsdPlatform.TCP_NODELAY, 1, "TCP_NODELAY");
             }
             localOfConnection = wildcard ? io.localAddress(c) : local;
@@ -175,6 +184,9 @@ final class KqueueListeningPort implements ListeningPort, ReactorResource, Kqueu
         if (io.isOpen()) {
             reactor.release(fd);
             io.close(fd);
+        }
+        if (file != null) {
+            file.remove();
         }
         reactor.untrack(this);
     }

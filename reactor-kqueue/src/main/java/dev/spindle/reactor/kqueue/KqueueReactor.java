@@ -8,6 +8,8 @@ import static dev.spindle.reactor.kqueue.BsdPlatform.NOTE_TRIGGER;
 
 import dev.spindle.reactor.CannotListenException;
 import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.DatagramProtocol;
+import dev.spindle.reactor.DatagramTransport;
 import dev.spindle.reactor.Descriptor;
 import dev.spindle.reactor.DescriptorHandler;
 import dev.spindle.reactor.ListenOptions;
@@ -17,14 +19,20 @@ import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.ProtocolFactory;
 import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorException;
+import dev.spindle.reactor.UdpOptions;
+import dev.spindle.reactor.UnixAddress;
+import dev.spindle.reactor.UnixListenOptions;
 import dev.spindle.reactor.spi.AbstractReactor;
 import dev.spindle.reactor.spi.DescriptorSets;
 import dev.spindle.reactor.spi.DescriptorTable;
+import dev.spindle.reactor.spi.UnixSocketFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -382,7 +390,8 @@ class KqueueReactor extends AbstractReactor {
             }
             n.bind(fd, bindAddress);
             n.listen(fd, options.backlog());
-            KqueueListeningPort port = new KqueueListeningPort(this, n, fd, n.localAddress(fd), factory, options);
+            KqueueListeningPort port = new KqueueListeningPort(this, n, fd, n.localAddress(fd), factory,
+                    options.tcpNoDelay(), null);
             port.register();
             track(port);
             return port;
@@ -407,12 +416,79 @@ class KqueueReactor extends AbstractReactor {
                 n.bind(fd, local);
             }
             boolean now = n.connect(fd, target);
-            KqueueConnect c = new KqueueConnect(this, n, fd, target, protocol, listener);
-            install(fd, c);
+            KqueueConnect c = connecting(fd, target, false, protocol, listener);
             installed = true;
-            // Both filters, as a connection has them; the write filter reports the connect's end.
-            watch(fd, EVFILT_READ, true, true);
-            watch(fd, BsdPlatform.EVFILT_WRITE, true, true);
+            if (now) {
+                c.connected();
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            if (installed) {
+                release(fd);
+            }
+            n.close(fd);
+            throw e;
+        }
+    }
+
+    /** Gives a socket whose connect was started a slot and both filters, as a connection has them. */
+    private KqueueConnect connecting(int fd, SocketAddress target, boolean unix, Protocol protocol,
+            ConnectListener listener) {
+        KqueueConnect c = new KqueueConnect(this, io(), fd, target, unix, protocol, listener);
+        install(fd, c);
+        // The write filter reports the connect's end.
+        watch(fd, EVFILT_READ, true, true);
+        watch(fd, BsdPlatform.EVFILT_WRITE, true, true);
+        return c;
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    @Override
+    protected DatagramTransport bindUdp(InetSocketAddress bindAddress, StandardProtocolFamily family,
+            DatagramProtocol protocol, UdpOptions options) {
+        return KqueueDatagramTransport.open(this, io(), bindAddress, family, protocol, options);
+    }
+
+    // ------------------------------------------------------------------ UNIX-domain sockets
+
+    /**
+     * Listens on a socket file. The abstract namespace is Linux's only: the shared checks refuse
+     * it with {@link UnsupportedOperationException} before this runs.
+     */
+    @Override
+    public ListeningPort listenUnix(UnixAddress address, ProtocolFactory factory, UnixListenOptions options) {
+        checkListenUnixArguments(address, factory, options);
+        UnixSocketFile file = UnixSocketFile.prepare(address, options);
+        BsdIo n = io();
+        int fd = -1;
+        try {
+            fd = n.socket(BsdPlatform.AF_UNIX, BsdPlatform.SOCK_STREAM);
+            n.bind(fd, address);
+            file.bound();
+            n.listen(fd, options.backlog());
+            KqueueListeningPort port = new KqueueListeningPort(this, n, fd, address.toSocketAddress(), factory, false,
+                    file);
+            port.register();
+            track(port);
+            return port;
+        } catch (IOException | RuntimeException e) {
+            n.close(fd);
+            file.remove();
+            throw new CannotListenException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected PendingConnect beginConnectUnix(UnixAddress target, Protocol protocol, ConnectListener listener)
+            throws IOException {
+        BsdIo n = io();
+        int fd = n.socket(BsdPlatform.AF_UNIX, BsdPlatform.SOCK_STREAM);
+        boolean installed = false;
+        try {
+            boolean now = n.connect(fd, target);
+            KqueueConnect c = connecting(fd, target.toSocketAddress(), true, protocol, listener);
+            installed = true;
             if (now) {
                 c.connected();
             }

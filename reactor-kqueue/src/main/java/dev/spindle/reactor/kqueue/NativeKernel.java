@@ -229,6 +229,25 @@ final class NativeKernel implements Kernel {
     }
 
     @Override
+    public long sendto(int fd, MemorySegment buf, int flags, MemorySegment to, int tolen) {
+        MethodHandle h = buf.isNative() ? BsdLibc.SENDTO : BsdLibc.SENDTO_HEAP;
+        try {
+            return result((long) h.invokeExact(state, fd, buf, buf.byteSize(), flags, to, tolen));
+        } catch (Throwable t) {
+            throw BsdLibc.rethrow(t);
+        }
+    }
+
+    @Override
+    public long recvmsg(int fd, MemorySegment msg, int flags) {
+        try {
+            return result((long) BsdLibc.RECVMSG.invokeExact(state, fd, msg, flags));
+        } catch (Throwable t) {
+            throw BsdLibc.rethrow(t);
+        }
+    }
+
+    @Override
     public long sendmsg(int fd, MemorySegment msg, int flags) {
         try {
             return result((long) BsdLibc.SENDMSG.invokeExact(state, fd, msg, flags));

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -58,6 +59,14 @@ import org.jspecify.annotations.Nullable;
 @SuppressWarnings("restricted")
 final class SimulatedKernel implements Kernel {
     static final int PIPE_CAPACITY = 16 * 1024;
+    /** {@code net.inet.udp.recvspace} of FreeBSD: a UDP socket's default receive buffer. */
+    static final int UDP_RECVSPACE = 42080;
+    /** {@code net.inet.udp.maxdgram} of both systems: the default send buffer, and so the largest datagram. */
+    static final int UDP_MAXDGRAM = 9216;
+    private static final int AF_UNIX = 1;
+    private static final int MSG_TRUNC = 0x10;
+    private static final int EDESTADDRREQ = 39;
+    private static final int ENAMETOOLONG = 63;
     private static final short EVFILT_READ = -1;
     private static final short EVFILT_WRITE = -2;
     private static final int EV_ADD = 0x1;
@@ -74,6 +83,14 @@ final class SimulatedKernel implements Kernel {
         boolean has(int flag) {
             return (flags & flag) == flag;
         }
+    }
+
+    /** One datagram in a receive queue. */
+    record Dgram(byte[] data, InetSocketAddress from) {
+    }
+
+    /** One {@code setsockopt} call, with the value's bytes. */
+    record SockOpt(int fd, int level, int name, byte[] value) {
     }
 
     /** One recorded {@code kevent} call. */
@@ -94,6 +111,9 @@ final class SimulatedKernel implements Kernel {
     private final Condition changed = lock.newCondition();
     private final List<@Nullable File> files = new ArrayList<>();
     private final Map<Integer, Sock> bound = new HashMap<>();
+    private final List<Sock> udpBound = new ArrayList<>();
+    private final Map<Object, Sock> unixBound = new HashMap<>();
+    private final List<SockOpt> sockopts = new ArrayList<>();
     private final ArrayDeque<Kevent> script = new ArrayDeque<>();
     private final List<Call> calls = new ArrayList<>();
     private final List<Kevent> wakes = new ArrayList<>();
@@ -229,6 +249,13 @@ final class SimulatedKernel implements Kernel {
             calls.clear();
             wakes.clear();
             return null;
+        });
+    }
+
+    /** Every {@code setsockopt} so far, with its value's bytes. */
+    List<SockOpt> sockopts() {
+        return locked(() -> {
+            return List.copyOf(sockopts);
         });
     }
 
@@ -431,6 +458,20 @@ final class SimulatedKernel implements Kernel {
         final Map<String, Integer> options = new LinkedHashMap<>();
         final ArrayDeque<Sock> queue = new ArrayDeque<>();
         int backlog;
+        /** SOCK_STREAM (1) or SOCK_DGRAM (2). */
+        int type = 1;
+        // UDP: the queue of datagrams, the buffers, and the real socket that holds the port on this host.
+        final ArrayDeque<Dgram> dgrams = new ArrayDeque<>();
+        int dgramBytes;
+        int rcvbuf = UDP_RECVSPACE;
+        int sndbuf = UDP_MAXDGRAM;
+        boolean broadcast;
+        final List<String> memberships = new ArrayList<>();
+        java.net.@Nullable DatagramSocket udpShadow;
+        // UNIX: the socket file this socket bound, and the real socket that holds it.
+        java.nio.file.@Nullable Path unixPath;
+        @Nullable Object unixKey;
+        java.nio.channels.@Nullable ServerSocketChannel unixShadow;
 
         Sock(int family) {
             this.family = family;
@@ -438,7 +479,7 @@ final class SimulatedKernel implements Kernel {
 
         @Override
         String describe() {
-            return "socket " + state + (cloexec ? " cloexec" : "") + (nonBlocking() ? " nonblock" : "")
+            return "socket " + (type == 2 ? "dgram " : "") + (family == 1 ? "unix " : "") + state + (cloexec ? " cloexec" : "") + (nonBlocking() ? " nonblock" : "")
                     + (noSigpipe ? " nosigpipe" : "") + " " + options;
         }
     }
@@ -516,6 +557,10 @@ final class SimulatedKernel implements Kernel {
             } else if (f instanceof Sock s && s.state == SockState.LISTENING) {
                 data = s.queue.size();
                 active = data > 0;
+            } else if (f instanceof Sock s && s.type == 2) {
+                // filt_soread: queued bytes, or a pending error (an ICMP refusal) makes it readable.
+                data = s.dgramBytes;
+                active = !s.dgrams.isEmpty() || s.soError != 0;
             } else if (f instanceof Sock s) {
                 data = s.recv.size();
                 eof = s.peerShutWrite || s.reset || s.state == SockState.FAILED;
@@ -525,7 +570,10 @@ final class SimulatedKernel implements Kernel {
                 active = false;
             }
         } else if (kn.filter == EVFILT_WRITE) {
-            if (f instanceof PipeEnd p && !p.readEnd) {
+            if (f instanceof Sock s && s.type == 2) {
+                data = s.sndbuf; // a datagram socket's send buffer never stays full on loopback
+                active = true;
+            } else if (f instanceof PipeEnd p && !p.readEnd) {
                 data = PIPE_CAPACITY - p.buf.bytes.size();
                 eof = p.buf.readerClosed;
                 active = data > 0 || eof;
@@ -805,6 +853,7 @@ final class SimulatedKernel implements Kernel {
 
     private void closeSocket(Sock s) {
         s.closed = true;
+        releaseShadows(s);
         if (s.local != null && bound.get(s.local.getPort()) == s) {
             bound.remove(s.local.getPort());
         }
@@ -1065,20 +1114,21 @@ final class SimulatedKernel implements Kernel {
     @Override
     public int socket(int domain, int type, int protocol) {
         return locked(() -> {
-            if (domain != 2 && domain != afInet6) {
+            if (domain != 2 && domain != afInet6 && domain != AF_UNIX) {
                 return -BsdErrno.EAFNOSUPPORT;
             }
             int nonblock = platform.os() == BsdPlatform.Os.FREEBSD ? 0x20000000 : 0;
             int cloexec = platform.os() == BsdPlatform.Os.FREEBSD ? 0x10000000 : 0;
             int base = type & ~(nonblock | cloexec);
-            if (base != 1) {
+            if (base != 1 && (base != 2 || domain == AF_UNIX)) {
                 // Darwin knows no SOCK_NONBLOCK: any flag bits make an unknown type.
                 return platform.os() == BsdPlatform.Os.DARWIN ? -BsdErrno.EINVAL : -43; // EPROTONOSUPPORT
             }
-            if (protocol != 0 && protocol != 6) {
+            if (protocol != 0 && protocol != (base == 1 ? 6 : 17)) {
                 return -43;
             }
             Sock s = new Sock(domain);
+            s.type = base;
             s.flags = (type & nonblock) != 0 ? 4 : 0;
             s.cloexec = (type & cloexec) != 0;
             return allocate(s);
@@ -1097,8 +1147,54 @@ final class SimulatedKernel implements Kernel {
                     return "SO_SNDBUF";
                 case 0x1002:
                     return "SO_RCVBUF";
+                case 0x0020:
+                    return "SO_BROADCAST";
+                case 0x0200:
+                    return "SO_REUSEPORT";
                 default:
                     return name == soNosigpipe ? "SO_NOSIGPIPE" : null;
+            }
+        }
+        if (level == 0) { // netinet/in.h of both systems
+            switch (name) {
+                case 9:
+                    return "IP_MULTICAST_IF";
+                case 10:
+                    return "IP_MULTICAST_TTL";
+                case 11:
+                    return "IP_MULTICAST_LOOP";
+                case 12:
+                    return "IP_ADD_MEMBERSHIP";
+                case 13:
+                    return "IP_DROP_MEMBERSHIP";
+                case 70:
+                    return "IP_ADD_SOURCE_MEMBERSHIP";
+                case 71:
+                    return "IP_DROP_SOURCE_MEMBERSHIP";
+                default:
+                    return null;
+            }
+        }
+        if (level == 41) { // netinet6/in6.h, and RFC 3678's MCAST_* in netinet/in.h
+            switch (name) {
+                case 9:
+                    return "IPV6_MULTICAST_IF";
+                case 10:
+                    return "IPV6_MULTICAST_HOPS";
+                case 11:
+                    return "IPV6_MULTICAST_LOOP";
+                case 12:
+                    return "IPV6_JOIN_GROUP";
+                case 13:
+                    return "IPV6_LEAVE_GROUP";
+                case 27:
+                    return "IPV6_V6ONLY";
+                case 82:
+                    return "MCAST_JOIN_SOURCE_GROUP";
+                case 83:
+                    return "MCAST_LEAVE_SOURCE_GROUP";
+                default:
+                    return null;
             }
         }
         return level == 6 && name == 1 ? "TCP_NODELAY" : null;
@@ -1121,13 +1217,26 @@ final class SimulatedKernel implements Kernel {
             if (!(f instanceof Sock s)) {
                 return -BsdErrno.ENOTSOCK;
             }
+            byte[] raw = new byte[Math.max(0, len)];
+            MemorySegment.copy(value.reinterpret(Math.max(0, len)), JAVA_BYTE, 0, raw, 0, raw.length);
+            sockopts.add(new SockOpt(fd, level, name, raw));
+            String label = optionLabel(level, name);
+            if (label == null) {
+                return -BsdErrno.ENOPROTOOPT;
+            }
+            if (level == 0 || level == 41) {
+                return ipOption(s, level, label, raw);
+            }
             int v = optionValue(value, len);
             if (v == Integer.MIN_VALUE) {
                 return -BsdErrno.EINVAL;
             }
-            String label = optionLabel(level, name);
-            if (label == null) {
-                return -BsdErrno.ENOPROTOOPT;
+            if (s.type == 2 && label.equals("SO_RCVBUF")) {
+                s.rcvbuf = v;
+            } else if (s.type == 2 && label.equals("SO_SNDBUF")) {
+                s.sndbuf = v;
+            } else if (label.equals("SO_BROADCAST")) {
+                s.broadcast = v != 0;
             }
             if (label.equals("SO_REUSEADDR")) {
                 s.reuseAddress = v != 0;
@@ -1157,6 +1266,8 @@ final class SimulatedKernel implements Kernel {
             if (level == 0xffff && name == 0x1007) {
                 v = s.soError; // SO_ERROR: read and cleared
                 s.soError = 0;
+            } else if (level == 0xffff && s.type == 2 && (name == 0x1001 || name == 0x1002)) {
+                v = name == 0x1001 ? s.sndbuf : s.rcvbuf;
             } else {
                 String label = optionLabel(level, name);
                 Integer o = label == null ? null : s.options.get(label);
@@ -1228,12 +1339,18 @@ final class SimulatedKernel implements Kernel {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
+            if (s.family == AF_UNIX) {
+                return bindUnix(s, addr, len);
+            }
             InetSocketAddress a = decodeAddress(addr, len, s.family);
             if (a == null) {
                 return -BsdErrno.EINVAL;
             }
             if (s.local != null) {
                 return -BsdErrno.EINVAL;
+            }
+            if (s.type == 2) {
+                return bindDatagram(s, a);
             }
             if (!loopbackOrAny(a.getAddress())) {
                 return -BsdErrno.EADDRNOTAVAIL;
@@ -1266,6 +1383,17 @@ final class SimulatedKernel implements Kernel {
             if (s.state != SockState.NEW && s.state != SockState.LISTENING) {
                 return -BsdErrno.EINVAL;
             }
+            if (s.type == 2) {
+                return -45; // EOPNOTSUPP
+            }
+            if (s.family == AF_UNIX) {
+                if (s.unixPath == null) {
+                    return -BsdErrno.EINVAL; // uipc_listen: not bound
+                }
+                s.state = SockState.LISTENING;
+                s.backlog = Math.max(1, backlog);
+                return 0;
+            }
             if (s.local == null) {
                 int port = ephemeral();
                 s.local = new InetSocketAddress(anyOf(s.family), port);
@@ -1291,9 +1419,15 @@ final class SimulatedKernel implements Kernel {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
             }
+            if (s.family == AF_UNIX) {
+                return connectUnix(s, addr, len);
+            }
             InetSocketAddress target = decodeAddress(addr, len, s.family);
             if (target == null) {
                 return -BsdErrno.EINVAL;
+            }
+            if (s.type == 2) {
+                return connectDatagram(s, target);
             }
             if (!s.nonBlocking()) {
                 throw new AssertionError("connect on fd " + fd + " would block the loop: the socket is not O_NONBLOCK");
@@ -1377,7 +1511,9 @@ final class SimulatedKernel implements Kernel {
                 c.cloexec = (flags & 0x10000000) != 0;
             }
             InetSocketAddress remote = c.remote;
-            if (remote != null && !addr.equals(MemorySegment.NULL)) {
+            if (c.family == AF_UNIX && !addr.equals(MemorySegment.NULL)) {
+                encodeNoName(addr, len);
+            } else if (remote != null && !addr.equals(MemorySegment.NULL)) {
                 encodeAddress(remote, addr, len);
             }
             return n;
@@ -1389,6 +1525,15 @@ final class SimulatedKernel implements Kernel {
         return locked(() -> {
             if (!(file(fd) instanceof Sock s)) {
                 return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
+            }
+            if (s.family == AF_UNIX) {
+                java.nio.file.Path p = s.unixPath;
+                if (p == null) {
+                    encodeNoName(addr, len);
+                } else {
+                    encodeUnixAddress(p, addr, len);
+                }
+                return 0;
             }
             InetSocketAddress local = s.local != null ? s.local : new InetSocketAddress(anyOf(s.family), 0);
             encodeAddress(local, addr, len);
@@ -1417,6 +1562,471 @@ final class SimulatedKernel implements Kernel {
             activate(s, EVFILT_WRITE);
             return 0;
         });
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    private static boolean reuses(Sock s) {
+        Integer a = s.options.get("SO_REUSEADDR");
+        Integer p = s.options.get("SO_REUSEPORT");
+        return a != null && a != 0 || p != null && p != 0;
+    }
+
+    /**
+     * Binds a UDP socket. A real socket of this host binds the same address first and holds it, so
+     * the simulated sockets share the host's port space: a port in use on the host is in use here,
+     * and a closed simulated socket leaves its port free for the host.
+     */
+    private int bindDatagram(Sock s, InetSocketAddress a) {
+        java.net.DatagramSocket real = null;
+        try {
+            real = new java.net.DatagramSocket(null);
+            real.setReuseAddress(reuses(s));
+            real.bind(a);
+        } catch (java.net.BindException e) {
+            real.close();
+            return -BsdErrno.EADDRINUSE;
+        } catch (IOException e) {
+            if (real != null) {
+                real.close();
+            }
+            return -BsdErrno.EADDRNOTAVAIL;
+        }
+        s.udpShadow = real;
+        s.local = new InetSocketAddress(a.getAddress(), real.getLocalPort());
+        udpBound.add(s);
+        return 0;
+    }
+
+    /** A v4-mapped IPv6 address as the IPv4 address it stands for; anything else as is. */
+    private static InetSocketAddress unmapped(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        if (b.length == 16) {
+            for (int i = 0; i < 10; i++) {
+                if (b[i] != 0) {
+                    return a;
+                }
+            }
+            if (b[10] == -1 && b[11] == -1) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)), a.getPort());
+                } catch (UnknownHostException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return a;
+    }
+
+    /**
+     * {@code connect} on a UDP socket: a connected socket is disconnected first (both systems'
+     * {@code soconnect}), which resets its local address to the wildcard ({@code udp_disconnect});
+     * the unspecified address or port 0 then fails with {@code EADDRNOTAVAIL}
+     * ({@code in_pcbconnect_setup}), which is how a socket is disconnected.
+     */
+    private int connectDatagram(Sock s, InetSocketAddress target) {
+        if (s.remote != null) {
+            s.remote = null;
+            InetSocketAddress l = s.local;
+            if (l != null) {
+                s.local = new InetSocketAddress(anyOf(s.family), l.getPort());
+            }
+        }
+        InetSocketAddress t = unmapped(target);
+        if (t.getPort() == 0 || t.getAddress().isAnyLocalAddress()) {
+            return -BsdErrno.EADDRNOTAVAIL;
+        }
+        if (s.local == null) {
+            int r = bindDatagram(s, new InetSocketAddress(anyOf(s.family), 0));
+            if (r < 0) {
+                return r;
+            }
+        }
+        InetSocketAddress l = s.local;
+        if (l != null && l.getAddress().isAnyLocalAddress() && t.getAddress().isLoopbackAddress()
+                && (t.getAddress() instanceof Inet4Address) == (s.family == 2)) {
+            s.local = new InetSocketAddress(t.getAddress(), l.getPort()); // the route's source address
+        }
+        s.remote = t;
+        return 0;
+    }
+
+    @Override
+    public long sendto(int fd, MemorySegment buf, int flags, MemorySegment to, int tolen) {
+        return lockedLong(() -> {
+            if (!(file(fd) instanceof Sock s)) {
+                return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
+            }
+            checkSendFlags(flags);
+            byte[] data = new byte[(int) Math.min(buf.byteSize(), Integer.MAX_VALUE)];
+            MemorySegment.copy(buf, JAVA_BYTE, 0, data, 0, data.length);
+            if (s.type != 2) {
+                return to.equals(MemorySegment.NULL) ? sendBytes(s, data, flags) : -BsdErrno.EISCONN;
+            }
+            if (s.soError != 0) {
+                // sosend_dgram: a pending error (an ICMP refusal) fails this send and is consumed.
+                int e = s.soError;
+                s.soError = 0;
+                return -e;
+            }
+            InetSocketAddress dest;
+            if (to.equals(MemorySegment.NULL)) {
+                if (s.remote == null) {
+                    return -EDESTADDRREQ;
+                }
+                dest = s.remote;
+            } else {
+                if (s.remote != null) {
+                    return -BsdErrno.EISCONN; // BSD: no address on a connected socket
+                }
+                InetSocketAddress d = decodeAddress(to, tolen, s.family);
+                if (d == null) {
+                    return -BsdErrno.EINVAL;
+                }
+                dest = unmapped(d);
+            }
+            int max = dest.getAddress() instanceof Inet4Address ? 65_507 : 65_527;
+            if (data.length > s.sndbuf || data.length > max) {
+                return -BsdErrno.EMSGSIZE;
+            }
+            if (s.local == null) {
+                int r = bindDatagram(s, new InetSocketAddress(anyOf(s.family), 0));
+                if (r < 0) {
+                    return r;
+                }
+            }
+            InetSocketAddress local = s.local;
+            InetAddress fromIp = local.getAddress().isAnyLocalAddress() && dest.getAddress().isLoopbackAddress()
+                    ? dest.getAddress() : local.getAddress();
+            InetSocketAddress from = new InetSocketAddress(fromIp, local.getPort());
+            byte[] ip = dest.getAddress().getAddress();
+            if (ip.length == 4 && (ip[0] & 0xFF) == 255 && (ip[1] & 0xFF) == 255 && (ip[2] & 0xFF) == 255
+                    && (ip[3] & 0xFF) == 255) {
+                if (!s.broadcast) {
+                    return -BsdErrno.EACCES; // ip_output without SO_BROADCAST
+                }
+                for (Sock r : List.copyOf(udpBound)) {
+                    InetSocketAddress rl = r.local;
+                    if (!r.closed && r.family == 2 && rl != null && rl.getPort() == dest.getPort()
+                            && rl.getAddress().isAnyLocalAddress()) {
+                        deliver(r, data, from);
+                    }
+                }
+                return data.length;
+            }
+            if (dest.getAddress().isMulticastAddress()) {
+                return data.length; // multicast routing is not modelled: the datagram leaves and is lost
+            }
+            Sock receiver = null;
+            for (Sock r : udpBound) {
+                InetSocketAddress rl = r.local;
+                if (!r.closed && r.family == s.family && rl != null && rl.getPort() == dest.getPort()
+                        && (rl.getAddress().equals(dest.getAddress()) || rl.getAddress().isAnyLocalAddress())) {
+                    receiver = r;
+                    break;
+                }
+            }
+            if (receiver == null) {
+                if (s.remote != null) {
+                    // ICMP port unreachable: only a connected socket hears of it (udp_ctlinput).
+                    s.soError = BsdErrno.ECONNREFUSED;
+                    activate(s, EVFILT_READ);
+                }
+                return data.length;
+            }
+            deliver(receiver, data, from);
+            return data.length;
+        });
+    }
+
+    private void deliver(Sock r, byte[] data, InetSocketAddress from) {
+        InetSocketAddress peer = r.remote;
+        if (peer != null && !peer.equals(from)) {
+            return; // a connected socket takes its peer's datagrams only
+        }
+        if (r.dgramBytes + data.length > r.rcvbuf) {
+            return; // the receive buffer is full: dropped, as UDP does
+        }
+        r.dgrams.add(new Dgram(data, from));
+        r.dgramBytes += data.length;
+        activate(r, EVFILT_READ);
+    }
+
+    @Override
+    public long recvmsg(int fd, MemorySegment msg, int flags) {
+        return lockedLong(() -> {
+            if (!(file(fd) instanceof Sock s)) {
+                return file(fd) == null ? -BsdErrno.EBADF : -BsdErrno.ENOTSOCK;
+            }
+            if (s.type != 2) {
+                throw new AssertionError("recvmsg on a stream socket: this backend reads streams with read()");
+            }
+            // struct msghdr (BSD): msg_name @0, msg_namelen @8, msg_iov @16, msg_iovlen @24 (int),
+            // msg_control @32, msg_controllen @40 (socklen_t), msg_flags @44; 48 bytes.
+            MemorySegment m = msg.reinterpret(48);
+            if (m.get(JAVA_LONG_UNALIGNED, 32) != 0 || m.get(JAVA_INT, 40) != 0) {
+                throw new AssertionError("recvmsg with control data: this backend asks for none");
+            }
+            int iovlen = m.get(JAVA_INT, 24);
+            if (iovlen <= 0 || iovlen > 1024) {
+                return -BsdErrno.EMSGSIZE;
+            }
+            Dgram d = s.dgrams.poll();
+            if (d == null) {
+                if (s.soError != 0) {
+                    int e = s.soError;
+                    s.soError = 0;
+                    return -e;
+                }
+                return wouldBlock(s, "recvmsg");
+            }
+            s.dgramBytes -= d.data().length;
+            MemorySegment iov = MemorySegment.ofAddress(m.get(JAVA_LONG_UNALIGNED, 16)).reinterpret(16L * iovlen);
+            int copied = 0;
+            for (int i = 0; i < iovlen && copied < d.data().length; i++) {
+                long len = iov.get(JAVA_LONG_UNALIGNED, i * 16L + 8);
+                int n = (int) Math.min(len, d.data().length - copied);
+                MemorySegment base = MemorySegment.ofAddress(iov.get(JAVA_LONG_UNALIGNED, i * 16L)).reinterpret(len);
+                MemorySegment.copy(d.data(), copied, base, JAVA_BYTE, 0, n);
+                copied += n;
+            }
+            long name = m.get(JAVA_LONG_UNALIGNED, 0);
+            if (name != 0) {
+                MemorySegment room = java.lang.foreign.Arena.ofAuto().allocate(4);
+                room.set(JAVA_INT, 0, m.get(JAVA_INT, 8));
+                int written = encodeAddress(d.from(), MemorySegment.ofAddress(name), room);
+                m.set(JAVA_INT, 8, written);
+            }
+            m.set(JAVA_INT, 44, copied < d.data().length ? MSG_TRUNC : 0);
+            return copied;
+        });
+    }
+
+    /** {@code IPPROTO_IP} and {@code IPPROTO_IPV6} options: sizes checked per {@code ip(4)}/{@code ip6(4)}, memberships kept. */
+    private int ipOption(Sock s, int level, String label, byte[] raw) {
+        if (s.type != 2) {
+            return -BsdErrno.ENOPROTOOPT;
+        }
+        boolean v6 = level == 41;
+        if (v6 != (s.family == afInet6)) {
+            return -BsdErrno.EINVAL;
+        }
+        switch (label) {
+            case "IP_MULTICAST_TTL":
+            case "IP_MULTICAST_LOOP":
+                return raw.length == 1 || raw.length == 4 ? 0 : -BsdErrno.EINVAL;
+            case "IP_MULTICAST_IF":
+                return raw.length == 4 || raw.length == 12 ? 0 : -BsdErrno.EINVAL;
+            case "IPV6_MULTICAST_IF":
+            case "IPV6_MULTICAST_HOPS":
+            case "IPV6_MULTICAST_LOOP":
+            case "IPV6_V6ONLY":
+                return raw.length == 4 ? 0 : -BsdErrno.EINVAL;
+            default:
+                break;
+        }
+        boolean join = label.contains("ADD") || label.contains("JOIN");
+        int size;
+        int groupAt;
+        if (label.startsWith("IP_") && label.contains("SOURCE")) {
+            size = 12; // ip_mreq_source: group, source, interface
+            groupAt = 0;
+        } else if (label.startsWith("IP_")) {
+            size = 8; // ip_mreq: group, interface address
+            groupAt = 0;
+        } else if (label.startsWith("IPV6_")) {
+            size = 20; // ipv6_mreq: group, interface index
+            groupAt = 0;
+        } else {
+            // group_source_req: Darwin packs it (pack(4)), FreeBSD aligns the sockaddr_storage to 8.
+            boolean darwin = platform.os() == BsdPlatform.Os.DARWIN;
+            size = darwin ? 260 : 264;
+            groupAt = darwin ? 4 : 8;
+            if (raw.length == size && (raw[groupAt] != 28 || Byte.toUnsignedInt(raw[groupAt + 1]) != afInet6
+                    || raw[groupAt + 128] != 28 || Byte.toUnsignedInt(raw[groupAt + 129]) != afInet6)) {
+                return -BsdErrno.EINVAL;
+            }
+            groupAt += 8; // sin6_addr
+        }
+        if (raw.length != size) {
+            return -BsdErrno.EINVAL;
+        }
+        int first = Byte.toUnsignedInt(raw[groupAt]);
+        if (v6 ? first != 0xFF : (first & 0xF0) != 0xE0) {
+            return -BsdErrno.EINVAL; // not a multicast group
+        }
+        String key = (label.contains("SOURCE") ? "ssm:" : "asm:") + Arrays.toString(raw);
+        if (join) {
+            if (s.memberships.contains(key)) {
+                return -BsdErrno.EADDRINUSE;
+            }
+            s.memberships.add(key);
+            return 0;
+        }
+        return s.memberships.remove(key) ? 0 : -BsdErrno.EADDRNOTAVAIL;
+    }
+
+    // ------------------------------------------------------------------ UNIX-domain sockets
+
+    /** Decodes a {@code sockaddr_un} at the documented offsets (sun_len @0, sun_family @1, sun_path @2, 104 bytes). */
+    private java.nio.file.@Nullable Path decodeUnix(MemorySegment addr, int len) {
+        if (len < 3 || len > 106) {
+            return null;
+        }
+        MemorySegment a = addr.reinterpret(len);
+        int sunLen = Byte.toUnsignedInt(a.get(JAVA_BYTE, 0));
+        if (sunLen != len) {
+            throw new AssertionError("sun_len " + sunLen + " differs from the length passed, " + len);
+        }
+        if (a.get(JAVA_BYTE, 1) != AF_UNIX) {
+            return null;
+        }
+        int n = 0;
+        while (2 + n < len && a.get(JAVA_BYTE, 2 + n) != 0) {
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        byte[] path = new byte[n];
+        MemorySegment.copy(a, JAVA_BYTE, 2, path, 0, n);
+        return java.nio.file.Path.of(new String(path, BsdIo.FILE_NAME_CHARSET));
+    }
+
+    /**
+     * Binds a UNIX-domain socket: the socket file is a real one on this host, made by a real
+     * socket that stays bound and listening while the simulated one is open (so its device and
+     * inode identify it, and a probe finds it alive), and closed, leaving the file behind, when the
+     * simulated socket closes, as both systems leave it.
+     */
+    private int bindUnix(Sock s, MemorySegment addr, int len) {
+        if (s.unixPath != null) {
+            return -BsdErrno.EINVAL;
+        }
+        if (len > 2 + 104) {
+            return -ENAMETOOLONG;
+        }
+        java.nio.file.Path p = decodeUnix(addr, len);
+        if (p == null) {
+            return -BsdErrno.EINVAL;
+        }
+        if (p.toString().getBytes(BsdIo.FILE_NAME_CHARSET).length > 103) {
+            return -ENAMETOOLONG;
+        }
+        if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return -BsdErrno.EADDRINUSE;
+        }
+        java.nio.channels.ServerSocketChannel real = null;
+        try {
+            real = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            real.bind(java.net.UnixDomainSocketAddress.of(p), 1);
+            Object key = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+            s.unixShadow = real;
+            s.unixPath = p;
+            s.unixKey = key;
+            unixBound.put(key, s);
+            return 0;
+        } catch (IOException e) {
+            if (real != null) {
+                try {
+                    real.close();
+                } catch (IOException ignored) {
+                    // nothing to release
+                }
+            }
+            java.nio.file.Path parent = p.toAbsolutePath().getParent();
+            return parent != null && !java.nio.file.Files.isDirectory(parent) ? -BsdErrno.ENOENT : -BsdErrno.EACCES;
+        }
+    }
+
+    /** {@code connect} on a UNIX-domain stream socket: settled at once, as both systems do. */
+    private int connectUnix(Sock s, MemorySegment addr, int len) {
+        java.nio.file.Path p = decodeUnix(addr, len);
+        if (p == null) {
+            return -BsdErrno.EINVAL;
+        }
+        if (!s.nonBlocking()) {
+            throw new AssertionError("connect on fd " + s.fd + " would block the loop: the socket is not O_NONBLOCK");
+        }
+        if (s.state == SockState.CONNECTED) {
+            return -BsdErrno.EISCONN;
+        }
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -BsdErrno.ENOENT;
+        } catch (IOException e) {
+            return -BsdErrno.EACCES;
+        }
+        if (!a.isOther()) {
+            return -BsdErrno.ENOTSOCK; // unp_connect: the vnode is not a socket
+        }
+        Sock listener = a.fileKey() == null ? null : unixBound.get(a.fileKey());
+        if (listener == null || listener.closed || listener.state != SockState.LISTENING
+                || listener.queue.size() >= listener.backlog) {
+            // Nobody listens here (a stale file, or a socket outside this simulation), or the
+            // backlog is full: BSD refuses (Linux would say EAGAIN for the latter).
+            return -BsdErrno.ECONNREFUSED;
+        }
+        Sock server = new Sock(AF_UNIX);
+        server.fd = -1;
+        server.state = SockState.CONNECTED;
+        server.peer = s;
+        s.peer = server;
+        s.state = SockState.CONNECTED;
+        listener.queue.add(server);
+        activate(listener, EVFILT_READ);
+        return 0;
+    }
+
+    /** {@code sun_noname} of both systems: a {@code struct sockaddr} of 16 bytes, {@code AF_UNIX}, no path. */
+    private static void encodeNoName(MemorySegment addr, MemorySegment len) {
+        MemorySegment l = len.reinterpret(4);
+        int room = l.get(JAVA_INT, 0);
+        byte[] out = new byte[16];
+        out[0] = 16;
+        out[1] = AF_UNIX;
+        MemorySegment.copy(out, 0, addr.reinterpret(room), JAVA_BYTE, 0, Math.min(room, out.length));
+        l.set(JAVA_INT, 0, out.length);
+    }
+
+    private static void encodeUnixAddress(java.nio.file.Path p, MemorySegment addr, MemorySegment len) {
+        MemorySegment l = len.reinterpret(4);
+        int room = l.get(JAVA_INT, 0);
+        byte[] path = p.toString().getBytes(BsdIo.FILE_NAME_CHARSET);
+        byte[] out = new byte[2 + path.length + 1];
+        out[0] = (byte) out.length;
+        out[1] = AF_UNIX;
+        System.arraycopy(path, 0, out, 2, path.length);
+        MemorySegment.copy(out, 0, addr.reinterpret(room), JAVA_BYTE, 0, Math.min(room, out.length));
+        l.set(JAVA_INT, 0, out.length);
+    }
+
+    /** Closes the real sockets that held a simulated socket's port or socket file (the file stays). */
+    private void releaseShadows(Sock s) {
+        java.net.DatagramSocket d = s.udpShadow;
+        if (d != null) {
+            d.close();
+            s.udpShadow = null;
+        }
+        udpBound.remove(s);
+        s.dgrams.clear();
+        s.dgramBytes = 0;
+        java.nio.channels.ServerSocketChannel u = s.unixShadow;
+        if (u != null) {
+            try {
+                u.close();
+            } catch (IOException e) {
+                // the file stays either way
+            }
+            s.unixShadow = null;
+        }
+        Object key = s.unixKey;
+        if (key != null && unixBound.get(key) == s) {
+            unixBound.remove(key);
+        }
     }
 
     @Override

@@ -262,16 +262,17 @@ abstract class SimulatedTcpTests extends ReactorContractSupport {
     }
 
     @Test
-    void udpAndUnixSocketsAreNotYetHereAndSaySo() {
+    void theLinuxAbstractNamespaceIsRefusedSayingWhyAndOpensNothing() {
         ReactorHarness h = started();
         Reactor r = h.reactor();
-        String udp = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
-                () -> r.listenUdp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), (data, sender) -> { })).getMessage());
-        assertEquals("the kqueue backend does not support UDP", udp);
-        String unix = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
-                () -> r.listenUnix(java.nio.file.Path.of("/tmp/kqueue-test.sock"), remote -> null))
+        dev.spindle.reactor.UnixAddress name = dev.spindle.reactor.UnixAddress.abstractName("spindle-kqueue");
+        String listen = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> r.listenUnix(name, remote -> null, dev.spindle.reactor.UnixListenOptions.defaults())).getMessage());
+        assertTrue(listen.contains("kqueue") && listen.contains("abstract namespace"), listen);
+        String connect = h.call(() -> org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> r.connectUnix(name, new RecordingProtocol(), dev.spindle.reactor.ConnectOptions.defaults()))
                 .getMessage());
-        assertEquals("the kqueue backend does not support UNIX-domain sockets", unix);
+        assertTrue(connect.contains("abstract namespace"), connect);
         assertEquals(1, kernel.openDescriptors(), "nothing was opened but the kqueue");
     }
 }
