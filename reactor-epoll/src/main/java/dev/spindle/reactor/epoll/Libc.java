@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * are passed as raw addresses ({@code long}), which skips the liveness bookkeeping of a segment
  * argument; callers keep the memory reachable. {@link Linker.Option#critical(boolean)} is used
  * for calls that never block: {@code epoll_ctl}, the socket-option and socket-name calls, the
- * wake-up write to an eventfd, and {@code read}, {@code write} and {@code writev}, which this
+ * wake-up write to an eventfd, and {@code read}, {@code readv}, {@code write} and {@code writev}, which this
  * backend only makes on descriptors it opened non-blocking itself (sockets, pipe ends, eventfd).
  * A critical call skips the thread-state transition of an ordinary downcall (15–20 ns of the
  * 200–230 ns of a {@code read} that finds nothing, measured in this project's VM); the price is that a safepoint waits for the call, which for
@@ -69,6 +69,7 @@ final class Libc {
     private static final MethodHandle WRITE_HEAP = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WRITEV = link("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
+    private static final MethodHandle READV = link("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
     private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
     private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
     private static final MethodHandle RECVMMSG = link("recvmmsg",
@@ -222,6 +223,14 @@ final class Libc {
     static long writeHeap(MemorySegment st, int fd, MemorySegment src, long len) {
         try {
             return (long) WRITE_HEAP.invokeExact(st, fd, src, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long readv(MemorySegment st, int fd, long iov, int count) {
+        try {
+            return (long) READV.invokeExact(st, fd, iov, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }

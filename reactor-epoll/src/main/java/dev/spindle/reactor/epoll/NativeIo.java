@@ -21,6 +21,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -710,6 +711,64 @@ final class NativeIo {
         }
         dst.position(pos + (int) n);
         return (int) n;
+    }
+
+    /**
+     * Scattering read ({@code readv}) into direct buffers: fills them in order, each from its
+     * position, and advances them by what was read. Buffers with nothing remaining are skipped; at
+     * most {@value #MAX_IOV} take part. The stream transports read into one buffer and do not use
+     * it; it is here for a reader that owns several buffers.
+     *
+     * @return bytes read, 0 if none are waiting (or no buffer has room), -1 at end of stream
+     * @throws IllegalArgumentException if a buffer with room is not direct
+     */
+    long read(int fd, ByteBuffer[] dsts, int offset, int length) throws ErrnoException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        int count = 0;
+        for (int i = offset; i < offset + length && count < MAX_IOV; i++) {
+            ByteBuffer b = dsts[i];
+            int room = b.remaining();
+            if (room == 0) {
+                continue;
+            }
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException("readv needs direct buffers; buffer " + i + " is on the heap");
+            }
+            long at = (long) count * 16;
+            iov.set(JAVA_LONG, at, MemorySegment.ofBuffer(b).address());
+            iov.set(JAVA_LONG, at + 8, room);
+            count++;
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long n;
+        while (true) {
+            n = Libc.readv(state, fd, iov.address(), count);
+            if (n >= 0) {
+                break;
+            }
+            int e = errno();
+            if (e == Errno.EAGAIN) {
+                Reference.reachabilityFence(dsts);
+                return 0;
+            }
+            if (e != Errno.EINTR) {
+                throw new ErrnoException("readv", e);
+            }
+        }
+        Reference.reachabilityFence(dsts);
+        if (n == 0) {
+            return -1;
+        }
+        long left = n;
+        for (int i = offset; i < offset + length && left > 0; i++) {
+            ByteBuffer b = dsts[i];
+            int take = (int) Math.min(left, b.remaining());
+            b.position(b.position() + take);
+            left -= take;
+        }
+        return n;
     }
 
     /**
