@@ -25,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  * are passed as raw addresses ({@code long}), which skips the liveness bookkeeping of a segment
  * argument; callers keep the memory reachable. {@link Linker.Option#critical(boolean)} is used
  * for calls that never block: {@code epoll_ctl}, the socket-option and socket-name calls, the
- * wake-up write to an eventfd, and {@code read}, {@code readv}, {@code write} and {@code writev}, which this
- * backend only makes on descriptors it opened non-blocking itself (sockets, pipe ends, eventfd).
+ * wake-up write to an eventfd, and the transfers ({@code read}, {@code readv}, {@code write},
+ * {@code writev}, {@code recvmsg}, {@code sendmsg}, {@code recvmmsg} without a timeout,
+ * {@code sendmmsg}), which this backend only makes on descriptors it opened non-blocking itself
+ * (sockets, pipe ends, eventfd).
  * A critical call skips the thread-state transition of an ordinary downcall (15–20 ns of the
  * 200–230 ns of a {@code read} that finds nothing, measured in this project's VM); the price is that a safepoint waits for the call, which for
  * a non-blocking transfer of at most 64 KiB is microseconds. Read and write on heap arrays need it
@@ -70,12 +72,12 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO, CRITICAL_HEAP);
     private static final MethodHandle WRITEV = link("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
     private static final MethodHandle READV = link("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
-    private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
-    private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final MethodHandle RECVMSG = link("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
+    private static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, CRITICAL);
     private static final MethodHandle RECVMMSG = link("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO);
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO, CRITICAL);
     private static final MethodHandle SENDMMSG = link("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO);
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO, CRITICAL);
     private static final MethodHandle WAKE_WRITE = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CRITICAL);
     private static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
@@ -84,7 +86,7 @@ final class Libc {
     private static final MethodHandle EPOLL_CTL = link("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO, CRITICAL);
     private static final MethodHandle EPOLL_WAIT = link("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO);
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO, CRITICAL);
     /** glibc 2.35+ and Linux 5.11+: a nanosecond timeout. Null when the C library lacks it. */
     private static final @Nullable MethodHandle EPOLL_PWAIT2 = linkOptional("epoll_pwait2",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
