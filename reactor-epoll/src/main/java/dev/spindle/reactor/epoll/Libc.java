@@ -86,7 +86,7 @@ final class Libc {
     private static final MethodHandle EPOLL_CTL = link("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO, CRITICAL);
     private static final MethodHandle EPOLL_WAIT = link("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO, CRITICAL);
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), ERRNO);
     /** glibc 2.35+ and Linux 5.11+: a nanosecond timeout. Null when the C library lacks it. */
     private static final @Nullable MethodHandle EPOLL_PWAIT2 = linkOptional("epoll_pwait2",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
