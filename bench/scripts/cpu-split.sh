@@ -16,21 +16,7 @@ placement=${4:-same}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$here/bench/target/spindle-bench.jar"
 [ -f "$jar" ] || { echo "no $jar: build it first (mvn -B -pl bench -am package -DskipTests)" >&2; exit 2; }
-loadcpu=0; [ "$placement" = separate ] && loadcpu=1
-jvm="-Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED"
-case "$server" in
-  c-epoll) cmd="$(java -cp "$jar" dev.spindle.bench.NativeEchoServer) --port 0" ;;
-  netty-*) cmd="java $jvm -cp $jar dev.spindle.bench.NettyEchoServer --transport ${server#netty-} --port 0" ;;
-  spindle-*) cmd="java $jvm -cp $jar dev.spindle.bench.SpindleEchoServer --backend ${server#spindle-} --port 0" ;;
-  *) echo "unknown server: $server" >&2; exit 2 ;;
-esac
-out=$(mktemp); fifo=$(mktemp -u); mkfifo "$fifo"
-taskset -c 0 $cmd < "$fifo" > "$out" 2>&1 &
-spid=$!
-exec 3> "$fifo"
-i=0; while ! grep -q LISTENING "$out" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
-port=$(awk '/LISTENING/{print $2}' "$out")
-[ -n "$port" ] || { echo "server did not start:"; cat "$out"; kill $spid; exit 1; } >&2
+. "$here/bench/scripts/start-server.sh"
 # utime and stime are fields 14 and 15 of /proc/<pid>/stat, after the command in parentheses.
 ticks() { sed 's/.*) //' /proc/$spid/stat | awk '{print $12, $13}'; }
 sample=$(mktemp)
