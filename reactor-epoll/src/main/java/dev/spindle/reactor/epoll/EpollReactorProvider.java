@@ -1,13 +1,7 @@
 package dev.spindle.reactor.epoll;
 
-import dev.spindle.reactor.Reactor;
-import dev.spindle.reactor.ReactorConfig;
-import dev.spindle.reactor.ReactorException;
-import dev.spindle.reactor.spi.ReactorProvider;
+import dev.spindle.reactor.spi.BootstrappedReactorProvider;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * the backend, compiled for 22, only after the Java version check: on Java 17 it loads and reports
  * "needs Java 22 or newer" instead of failing with {@link UnsupportedClassVersionError}.
  */
-public final class EpollReactorProvider implements ReactorProvider {
+public final class EpollReactorProvider extends BootstrappedReactorProvider {
     /** The backend's name. */
     public static final String NAME = "epoll";
     /** The backend's priority: above {@code select} (10). */
@@ -33,44 +27,18 @@ public final class EpollReactorProvider implements ReactorProvider {
 
     /** Creates the provider; used by {@link java.util.ServiceLoader}. */
     public EpollReactorProvider() {
+        super(NAME, PRIORITY);
     }
 
     @Override
-    public String name() {
-        return NAME;
+    protected @Nullable String platformProblem() {
+        return platformProblem(System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"), Runtime.version().feature());
     }
 
     @Override
-    public int priority() {
-        return PRIORITY;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return Availability.CAUSE == null;
-    }
-
-    @Override
-    public @Nullable Throwable unavailabilityCause() {
-        return Availability.CAUSE;
-    }
-
-    @Override
-    public Reactor create(ReactorConfig config) {
-        Objects.requireNonNull(config, "config must not be null");
-        Throwable cause = Availability.CAUSE;
-        Function<ReactorConfig, Reactor> factory = Availability.FACTORY;
-        if (cause != null || factory == null) {
-            throw new ReactorException("the epoll backend is unavailable: " + (cause == null ? "unknown reason" : cause.getMessage()), cause);
-        }
-        return factory.apply(config);
-    }
-
-    @Override
-    public String toString() {
-        Throwable cause = Availability.CAUSE;
-        return "EpollReactorProvider[priority=" + PRIORITY + ", "
-                + (cause == null ? "available" : "unavailable: " + cause.getMessage()) + "]";
+    protected Object newBootstrap() throws ReflectiveOperationException {
+        // Java 22+ from here on: the bootstrap checks native access and links libc.
+        return Class.forName(BOOTSTRAP).getDeclaredConstructor().newInstance();
     }
 
     /**
@@ -107,42 +75,6 @@ public final class EpollReactorProvider implements ReactorProvider {
                 return "aarch64";
             default:
                 return null;
-        }
-    }
-
-    /** Computed once, when first asked; the holder idiom keeps loading the provider cheap. */
-    private static final class Availability {
-        static final @Nullable Throwable CAUSE;
-        static final @Nullable Function<ReactorConfig, Reactor> FACTORY;
-
-        static {
-            Throwable cause;
-            Function<ReactorConfig, Reactor> factory = null;
-            try {
-                String problem = platformProblem(System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"),
-                        Runtime.version().feature());
-                if (problem != null) {
-                    cause = new UnsupportedOperationException(problem);
-                } else {
-                    // Java 22+ from here on: the bootstrap checks native access and links libc.
-                    Object bootstrap = Class.forName(BOOTSTRAP).getDeclaredConstructor().newInstance();
-                    @SuppressWarnings("unchecked")
-                    Supplier<@Nullable Throwable> check = (Supplier<@Nullable Throwable>) bootstrap;
-                    cause = check.get();
-                    if (cause == null) {
-                        @SuppressWarnings("unchecked")
-                        Function<ReactorConfig, Reactor> f = (Function<ReactorConfig, Reactor>) bootstrap;
-                        factory = f;
-                    }
-                }
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                cause = new IllegalStateException("the epoll backend failed to initialise: " + e, e);
-            }
-            CAUSE = cause;
-            FACTORY = factory;
-        }
-
-        private Availability() {
         }
     }
 }
