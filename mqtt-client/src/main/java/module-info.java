@@ -1,0 +1,16 @@
+/**
+ * Spindle's MQTT 3.1.1 and 5.0 client on the reactor: {@link dev.spindle.mqtt.MqttClient}.
+ * Depends only on the reactor API; in OSGi a Declarative Services component registers one
+ * client per factory configuration.
+ */
+module dev.spindle.mqtt {
+    requires transitive dev.spindle.reactor;
+    requires org.slf4j;
+    requires static org.jspecify;
+    requires static osgi.annotation;
+    // The OSGi component in the internal package; never loaded outside a framework.
+    requires static osgi.core;
+    requires static org.osgi.service.component.annotations;
+
+    exports dev.spindle.mqtt;
+}
