@@ -23,10 +23,14 @@ import org.jspecify.annotations.Nullable;
  * (before {@code start()} too): the request is queued and sent when a connection is up. The
  * queue is bounded by {@link MqttClientConfig#maxQueuedRequests()}: a request beyond it fails
  * at once with {@link MqttQueueFullException} (nothing blocks, nothing is dropped silently).
- * Publishes not acknowledged when a connection ends are re-sent (DUP set) on the next
- * {@code start()}, in their original order; a QoS 2 publish whose PUBREC arrived continues with
- * PUBREL. Subscribe and unsubscribe requests are not carried over: they fail with
- * {@link MqttRequestAbandonedException}.
+ * Requests not yet sent when a connection ends wait for the next {@code start()} (QoS 0
+ * publishes included). QoS 1/2 publishes sent but not acknowledged are re-sent first on the next
+ * connection, DUP set, same packet identifier, original order (MQTT-4.4.0-1); a QoS 2 publish
+ * whose PUBREC arrived continues with PUBREL. A SUBSCRIBE or UNSUBSCRIBE sent but not
+ * acknowledged is not re-sent: its stage fails with {@link MqttRequestAbandonedException}.
+ *
+ * <p>Inbound QoS 2 messages are delivered once: a re-sent PUBLISH whose PUBREL has not come yet
+ * is acknowledged again but not delivered again.
  */
 public interface MqttClient {
     /**
