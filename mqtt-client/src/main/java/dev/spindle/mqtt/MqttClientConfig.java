@@ -1,6 +1,7 @@
 package dev.spindle.mqtt;
 
 import dev.spindle.reactor.ConnectOptions;
+import dev.spindle.reactor.RetryPolicy;
 import dev.spindle.reactor.TlsClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class MqttClientConfig {
     private final int maxInFlight;
     private final int maxQueuedRequests;
     private final List<UserProperty> connectUserProperties;
+    private final @Nullable RetryPolicy reconnect;
     private final String name;
 
     private MqttClientConfig(Builder b) {
@@ -73,6 +75,7 @@ public final class MqttClientConfig {
         this.maxInFlight = b.maxInFlight;
         this.maxQueuedRequests = b.maxQueuedRequests;
         this.connectUserProperties = List.copyOf(b.connectUserProperties);
+        this.reconnect = b.reconnect;
         this.name = b.name != null ? b.name
                 : "mqtt[" + (clientId.isEmpty() ? "?" : clientId) + "@" + host + ":" + port + "]";
     }
@@ -187,6 +190,14 @@ public final class MqttClientConfig {
         return connectUserProperties;
     }
 
+    /**
+     * How long to wait before starting again after an activation failed, or null (the default)
+     * to stay in {@code ERROR}. See {@link Builder#reconnect}.
+     */
+    public @Nullable RetryPolicy reconnect() {
+        return reconnect;
+    }
+
     /** The name used in logs and thread-free diagnostics. */
     public String name() {
         return name;
@@ -221,6 +232,7 @@ public final class MqttClientConfig {
         private int maxInFlight = 1000;
         private int maxQueuedRequests = 10_000;
         private final List<UserProperty> connectUserProperties = new ArrayList<>();
+        private @Nullable RetryPolicy reconnect;
         private @Nullable String name;
 
         private Builder(String host) {
@@ -379,6 +391,21 @@ public final class MqttClientConfig {
         /** Adds an MQTT 5 user property to CONNECT. */
         public Builder connectUserProperty(String name, String value) {
             connectUserProperties.add(new UserProperty(name, value));
+            return this;
+        }
+
+        /**
+         * Reconnect after failures: when an activation ends in {@code ERROR} (the connection
+         * failed or broke, the server refused or misbehaved), the client calls {@code start()}
+         * again after {@code policy.delay(n)}, n counting the failures since the last accepted
+         * CONNACK. {@link MqttListener#reconnectScheduled} tells each wait. {@code stop()} and
+         * {@code terminate()} cancel a wait; a clean stop never reconnects. While a reconnect is
+         * pending the client is in {@code ERROR} with one scheduled call (the only exception to
+         * "inactive means no scheduled call"). Null (the default): no reconnect, haka-mqtt's
+         * one-activation-per-start.
+         */
+        public Builder reconnect(@Nullable RetryPolicy policy) {
+            this.reconnect = policy;
             return this;
         }
 

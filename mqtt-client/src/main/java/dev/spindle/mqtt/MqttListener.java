@@ -1,5 +1,6 @@
 package dev.spindle.mqtt;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,13 @@ public interface MqttListener {
      * {@code terminate()} ({@code cause} null) or by a failure.
      */
     default void disconnected(MqttClient client, @Nullable MqttException cause) {
+    }
+
+    /**
+     * With {@link MqttClientConfig#reconnect()} set: the client will start again after
+     * {@code delay}; {@code failedAttempts} activations failed since the last accepted CONNACK.
+     */
+    default void reconnectScheduled(MqttClient client, int failedAttempts, Duration delay, MqttException cause) {
     }
 
     /**

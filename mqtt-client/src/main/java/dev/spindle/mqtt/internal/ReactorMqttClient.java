@@ -98,6 +98,10 @@ public final class ReactorMqttClient implements MqttClient {
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private @Nullable String assignedClientId;
 
+    // Reconnect (config.reconnect() set): failures since the last accepted CONNACK, pending restart.
+    private int failedAttempts;
+    private @Nullable ScheduledCall reconnectCall;
+
     // Per activation.
     private long stopSeq = Long.MAX_VALUE;
     private boolean connackAccepted;
@@ -255,6 +259,7 @@ public final class ReactorMqttClient implements MqttClient {
     // ------------------------------------------------------------------ lifecycle (loop thread)
 
     private void doStart() {
+        cancelReconnect();
         if (state.isActive()) {
             LOG.warn("{}: start() while {}; no effect", name, state);
             return;
@@ -296,8 +301,18 @@ public final class ReactorMqttClient implements MqttClient {
                 }
             }
             case STARTED -> beginStopping();
-            default -> LOG.debug("{}: stop() while {}; no effect", name, state);
+            default -> {
+                if (!cancelReconnect()) {
+                    LOG.debug("{}: stop() while {}; no effect", name, state);
+                }
+            }
         }
+    }
+
+    private boolean cancelReconnect() {
+        ScheduledCall r = reconnectCall;
+        reconnectCall = null;
+        return r != null && r.cancel();
     }
 
     private void beginStopping() {
@@ -309,6 +324,7 @@ public final class ReactorMqttClient implements MqttClient {
 
     private void doTerminate() {
         if (!state.isActive()) {
+            cancelReconnect();
             return; // SPEC HK-LC-7
         }
         endActivation(MqttClientState.STOPPED, null);
@@ -376,6 +392,29 @@ public final class ReactorMqttClient implements MqttClient {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("{}: listener {} failed", name, l, e);
+            }
+        }
+        if (to == MqttClientState.ERROR && cause != null && config.reconnect() != null && state == MqttClientState.ERROR
+                && reconnectCall == null) {
+            scheduleReconnect(cause);
+        }
+    }
+
+    private void scheduleReconnect(MqttException cause) {
+        int n = ++failedAttempts;
+        Duration delay = config.reconnect().delay(n);
+        LOG.info("{}: reconnecting in {} after failure {}: {}", name, delay, n, cause.getMessage());
+        reconnectCall = reactor.schedule(delay, () -> {
+            reconnectCall = null;
+            if (!state.isActive()) {
+                doStart();
+            }
+        });
+        for (MqttListener l : listeners) {
+            try {
+                l.reconnectScheduled(this, n, delay, cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: listener {} failed in reconnectScheduled", name, l, e);
             }
         }
     }
@@ -650,6 +689,7 @@ public final class ReactorMqttClient implements MqttClient {
             inboundQos2.clear();
         }
         connackAccepted = true;
+        failedAttempts = 0;
         if (state == MqttClientState.STARTING) {
             setState(MqttClientState.STARTED);
         }
