@@ -11,6 +11,7 @@ module dev.spindle.mqtt {
     // The OSGi component in the internal package; never loaded outside a framework.
     requires static osgi.core;
     requires static org.osgi.service.component.annotations;
+    requires static org.osgi.service.metatype.annotations;
 
     exports dev.spindle.mqtt;
 }
