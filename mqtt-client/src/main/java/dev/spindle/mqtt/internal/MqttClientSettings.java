@@ -362,19 +362,19 @@ public final class MqttClientSettings {
                 try {
                     n = Long.parseLong(v.toString().trim());
                 } catch (NumberFormatException e) {
-                    fail(key, key + " must be a whole number in " + range(min, max) + ", found: " + v);
+                    fail(key, key + " must be a whole number " + range(min, max) + ", found: " + v);
                     return defaultValue;
                 }
             }
             if (n < min || n > max) {
-                fail(key, key + " must be in " + range(min, max) + ", found: " + v);
+                fail(key, key + " must be " + range(min, max) + ", found: " + v);
                 return defaultValue;
             }
             return n;
         }
 
         private static String range(long min, long max) {
-            return max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? min + " or more" : min + ".." + max;
+            return max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "in " + min + ".." + max;
         }
     }
 }
