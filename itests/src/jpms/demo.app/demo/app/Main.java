@@ -1,5 +1,7 @@
 package demo.app;
 
+import dev.spindle.mqtt.MqttClient;
+import dev.spindle.mqtt.MqttClientConfig;
 import dev.spindle.reactor.ListeningPort;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.Reactor;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Prints what the module system and Spindle see, one {@code key=value} line each, for the test to
  * read: the class path, every module of the boot layer and whether it is automatic, the backends
- * {@link Reactors#providers()} lists, the backend {@link Reactors#create()} chose, a scheduled
+ * {@link Reactors#providers()} lists, the backend {@link Reactors#create()} chose, an MQTT client
+ * made on that reactor (not started, so no broker is needed), a scheduled
  * call, one message echoed over loopback TCP, and the state after {@code stop()}. The JVM then
  * exits on its own, so no Spindle thread may be left running.
  */
@@ -49,6 +52,9 @@ public final class Main {
 
         Reactor reactor = Reactors.create();
         System.out.println("backend=" + reactor.backendName());
+        // An MQTT client on the reactor, not started: no broker is needed to make one.
+        MqttClient mqtt = MqttClient.create(reactor, MqttClientConfig.builder("127.0.0.1").clientId("demo").build());
+        System.out.println("mqtt=" + mqtt.state() + " module=" + MqttClient.class.getModule().getName());
         reactor.start();
         CompletableFuture<String> scheduled = new CompletableFuture<>();
         byte[] message = ("hello over " + reactor.backendName()).getBytes(StandardCharsets.UTF_8);

@@ -14,6 +14,8 @@ import dev.spindle.itests.backend.TestReactor;
 import dev.spindle.itests.backend.TestReactorProvider;
 import dev.spindle.itests.consumer.ReactorConsumer;
 import dev.spindle.itests.consumer.ReactorConsumerComponent;
+import dev.spindle.itests.mqttconsumer.MqttConsumer;
+import dev.spindle.itests.mqttconsumer.MqttConsumerComponent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,7 +76,8 @@ final class SpindleOptions {
                 spindleBundle("reactor-select"),
                 spindleBundle("reactor-epoll"),
                 spindleBundle("reactor-quick"),
-                spindleBundle("signals"));
+                spindleBundle("signals"),
+                spindleBundle("mqtt-client"));
     }
 
     private static Option spindleBundle(String module) {
@@ -106,6 +109,21 @@ final class SpindleOptions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A Mosquitto broker for the MQTT tests, started once per JVM here in the test driver (outside
+     * the framework; the harness is in mqtt-client's test-jar, which is no bundle), and its port
+     * handed to the tests inside the framework as the system property
+     * {@value SpindleOsgiSupport#MQTT_PORT}.
+     */
+    static Option mqttBroker() {
+        return systemProperty(SpindleOsgiSupport.MQTT_PORT).value(Integer.toString(TestBroker.port()));
+    }
+
+    /** A consumer of the MqttClient service: optional, dynamic, greedy; subscribes on every client. */
+    static Option mqttConsumer() {
+        return streamBundle(tiny(SpindleOsgiSupport.MQTT_CONSUMER, MqttConsumer.class, MqttConsumerComponent.class));
     }
 
     /** A consumer component with a dynamic, greedy, mandatory reference to the Reactor service. */

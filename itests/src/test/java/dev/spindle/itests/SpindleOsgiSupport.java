@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 import dev.spindle.itests.backend.TestReactorProvider;
 import dev.spindle.itests.broken.BrokenReactorProvider;
 import dev.spindle.itests.consumer.ReactorConsumer;
+import dev.spindle.itests.mqttconsumer.MqttConsumer;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.spi.ReactorProvider;
 import java.io.IOException;
@@ -49,10 +50,13 @@ import org.osgi.util.tracker.ServiceTracker;
 public abstract class SpindleOsgiSupport {
     /** Bundle symbolic names of Spindle's bundles, in install order. */
     static final List<String> SPINDLE_BUNDLES = List.of("dev.spindle.reactor", "dev.spindle.reactor.select", "dev.spindle.reactor.epoll",
-            "dev.spindle.reactor.quick", "dev.spindle.signals");
+            "dev.spindle.reactor.quick", "dev.spindle.signals", "dev.spindle.mqtt");
     static final String TEST_BACKEND = "dev.spindle.itests.backend.test";
     static final String BROKEN_BACKEND = "dev.spindle.itests.backend.broken";
     static final String CONSUMER = "dev.spindle.itests.consumer";
+    static final String MQTT_CONSUMER = "dev.spindle.itests.mqttconsumer";
+    /** The system property with the port of the test driver's Mosquitto broker: {@value}. */
+    static final String MQTT_PORT = "spindle.itest.mqtt.port";
     static final String PID = "dev.spindle.reactor";
     static final Duration WAIT = Duration.ofSeconds(30);
     static final Path LOG_FILE = Path.of(System.getProperty("spindle.itest.logDir", "target/framework-logs"),
@@ -71,7 +75,8 @@ public abstract class SpindleOsgiSupport {
         probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
                 TestReactorProvider.class.getPackageName() + ";resolution:=optional",
                 ReactorConsumer.class.getPackageName() + ";resolution:=optional",
-                BrokenReactorProvider.class.getPackageName() + ";resolution:=optional"));
+                BrokenReactorProvider.class.getPackageName() + ";resolution:=optional",
+                MqttConsumer.class.getPackageName() + ";resolution:=optional"));
         return probe;
     }
 

@@ -22,10 +22,12 @@ import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
  * The Pax Exam options of the Karaf tests, used only by their {@code @Configuration} method
  * (outside Karaf): Apache Karaf from the local Maven repository, unpacked under
  * {@code target/karaf}, started in a JVM of its own, with a Maven resolver that looks only at the
- * local repository and at the repository of Spindle's artifacts from this build.
+ * local repository and at the repository of Spindle's artifacts from this build. The Mosquitto
+ * broker the MQTT check talks to is started here too ({@link KarafTestBroker}).
  */
 final class KarafOptions {
     private static final String MVN_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
+    private static final String MQTT_FACTORY_PID = "dev.spindle.mqtt.client";
 
     private KarafOptions() {
     }
@@ -87,8 +89,17 @@ final class KarafOptions {
                         "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
                         "--enable-native-access=ALL-UNNAMED",
                         "-Xmx512m")));
+        int mqttPort = KarafTestBroker.port();
+        options.add(systemProperty(KarafTestBroker.PORT_PROPERTY).value(Integer.toString(mqttPort)));
         if (!console) {
             options.add(features(featuresUrl, "spindle"));
+            // The MQTT client's factory configuration the property-file way (README): Karaf's file
+            // installer reads etc/<factory PID>-<name>.cfg, every value as text.
+            String cfg = "etc/" + MQTT_FACTORY_PID + "-" + SpindleFeaturesIT.mqttClientId() + ".cfg";
+            options.add(editConfigurationFilePut(cfg, "host", "127.0.0.1"));
+            options.add(editConfigurationFilePut(cfg, "port", Integer.toString(mqttPort)));
+            options.add(editConfigurationFilePut(cfg, "clientId", SpindleFeaturesIT.mqttClientId()));
+            options.add(editConfigurationFilePut(cfg, "version", "5"));
         }
         if (Boolean.getBoolean("spindle.itest.keepKaraf")) {
             // -Dspindle.itest.keepKaraf=true leaves the instance (etc/, data/log/karaf.log) under target/karaf.

@@ -51,24 +51,29 @@ import org.osgi.framework.wiring.BundleWiring;
  *   <li>{@code console}: the README's three console lines, typed into a Karaf shell session once
  *       per Karaf, before the first test. Runs Karaf on Java 17, because Karaf 4.4.10's shell
  *       cannot open a session on Java 24 and newer ({@code Subject.getSubject} is gone); there
- *       the feature leaves epoll out (it needs Java 22) and the Reactor service runs on select.</li>
+ *       the feature leaves epoll out (it needs Java 22) and the Reactor service runs on select.
+ *       Then the README's MQTT lines: {@code feature:install spindle-mqtt} and the client's
+ *       factory configuration made with {@code config:edit --factory}.</li>
  *   <li>{@code boot}: the feature repository and {@code spindle} in
  *       {@code etc/org.apache.karaf.features.cfg} ({@code featuresRepositories},
  *       {@code featuresBoot}), which works on every Java. Runs Karaf on the JDK that runs Maven
- *       (25) with native access for bundles: on Linux the Reactor service runs on epoll.</li>
+ *       (25) with native access for bundles: on Linux the Reactor service runs on epoll. The MQTT
+ *       client's factory configuration is the file {@code etc/dev.spindle.mqtt.client-karaf_boot.cfg}.</li>
  * </ul>
+ * Either way the MQTT client talks to a Mosquitto broker the test driver started
+ * ({@link KarafTestBroker}).
  *
  * <p>This class names no Spindle type: Karaf starts without Spindle (console) or installs it
  * while the probe starts (boot), and the probe imports packages dynamically, so Spindle's classes
  * can only be loaded once the features are installed. Everything that uses them is in
- * {@link SpindleChecks}, loaded later.
+ * {@link SpindleChecks} and {@link MqttChecks}, loaded later.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SpindleFeaturesIT {
     /** Spindle's bundles; {@code feature:install spindle} installs all of them where epoll can run. */
     static final List<String> SPINDLE_BUNDLES = List.of("dev.spindle.reactor", "dev.spindle.reactor.select",
-            "dev.spindle.reactor.epoll", "dev.spindle.reactor.quick", "dev.spindle.signals");
+            "dev.spindle.reactor.epoll", "dev.spindle.reactor.quick", "dev.spindle.signals", "dev.spindle.mqtt");
     static final String EPOLL_BUNDLE = "dev.spindle.reactor.epoll";
 
     /** What the console printed for each line, in order (console mode); set once per Karaf. */
@@ -112,6 +117,35 @@ public class SpindleFeaturesIT {
                 "service:list dev.spindle.reactor.Reactor");
     }
 
+    /**
+     * The MQTT client's lines of the README, typed after {@link #consoleLines()}: the feature, and
+     * its factory configuration made with {@code config:} commands joined by {@code ;} into one
+     * line (the editing session lives in the shell session).
+     */
+    static List<String> mqttConsoleLines() {
+        return List.of("feature:install spindle-mqtt", "config:edit --factory --alias " + mqttClientId()
+                + " dev.spindle.mqtt.client; config:property-set host 127.0.0.1; config:property-set port " + mqttPort()
+                + "; config:property-set clientId " + mqttClientId() + "; config:update");
+    }
+
+    /**
+     * The client identifier of the MQTT client configured for this Karaf, also the name of its
+     * factory configuration: made with the console (console mode) or by the file
+     * {@code etc/dev.spindle.mqtt.client-<id>.cfg} (boot mode, see {@link KarafOptions}).
+     */
+    static String mqttClientId() {
+        return consoleMode() ? "karaf_console" : "karaf_boot";
+    }
+
+    /** The port of the test driver's Mosquitto broker, handed into Karaf as a system property. */
+    static int mqttPort() {
+        String port = System.getProperty(KarafTestBroker.PORT_PROPERTY);
+        if (port == null) {
+            throw new IllegalStateException("system property " + KarafTestBroker.PORT_PROPERTY + " is not set");
+        }
+        return Integer.parseInt(port);
+    }
+
     /** epoll where the feature installs it and it can run (Karaf's JVM has native access), else select. */
     static String expectedBackend() {
         return epollExpected() ? "epoll" : "select";
@@ -147,6 +181,9 @@ public class SpindleFeaturesIT {
             // user types the third line after that.
             SpindleChecks.awaitReactor(context, expectedBackend());
             out.put(lines.get(2), execute(lines.get(2)));
+            for (String line : mqttConsoleLines()) {
+                out.put(line, execute(line));
+            }
         } else {
             // Installed at boot from etc/org.apache.karaf.features.cfg, maybe still in progress.
             SpindleChecks.awaitReactor(context, expectedBackend());
@@ -159,12 +196,14 @@ public class SpindleFeaturesIT {
         Repository repository = features.getRepository(URI.create(featuresUrl()));
         assertNotNull("feature repository " + featuresUrl() + " added; console said: " + typed, repository);
         assertEquals("spindle-" + System.getProperty("spindle.itest.version"), repository.getName());
-        for (String name : List.of("spindle-reactor", "spindle-signals", "spindle")) {
+        for (String name : List.of("spindle-reactor", "spindle-signals", "spindle-mqtt", "spindle")) {
             assertTrue(name + " installed; console said: " + typed, features.isInstalled(features.getFeature(name)));
         }
         if (consoleMode()) {
             List<String> lines = consoleLines();
-            assertEquals(lines, List.copyOf(typed.keySet()));
+            List<String> all = new ArrayList<>(lines);
+            all.addAll(mqttConsoleLines());
+            assertEquals(all, List.copyOf(typed.keySet()));
             assertEquals("Adding feature url " + featuresUrl(), typed.get(lines.get(0)).strip());
             String listing = typed.get(lines.get(2)).replace("\r\n", "\n");
             Bundle quick = bundle("dev.spindle.reactor.quick");
@@ -202,6 +241,11 @@ public class SpindleFeaturesIT {
     @Test
     public void theReactorServiceRunsOnTheBestBackendHere() throws Exception {
         SpindleChecks.runsOn(context, expectedBackend());
+    }
+
+    @Test
+    public void theMqttClientOfAFactoryConfigurationRoundTripsThroughMosquitto() throws Exception {
+        MqttChecks.roundTrip(context, mqttClientId(), expectedBackend(), mqttPort());
     }
 
     @Test

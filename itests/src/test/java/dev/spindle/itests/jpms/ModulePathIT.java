@@ -27,7 +27,7 @@ import org.junit.Test;
  * Spindle on the module path: a small named-module application ({@code src/jpms/demo.app},
  * compiled here) is launched with {@code java --module-path <jars> -m demo.app/demo.app.Main} and
  * no class path, by the JDK that runs the build. The module path holds Spindle's jars from this
- * build (reactor-api, reactor-select, reactor-epoll, reactor-quick), slf4j-api and slf4j-simple,
+ * build (reactor-api, reactor-select, reactor-epoll, reactor-quick, mqtt-client), slf4j-api and slf4j-simple,
  * and in one test the itests' own third-party backend as a module of its own
  * ({@code src/jpms/dev.spindle.itests.backend} with the classes the OSGi tests use).
  *
@@ -52,7 +52,8 @@ public class ModulePathIT {
         // JSpecify is needed to compile against Spindle on the module path (reactor-api says
         // `requires static transitive org.jspecify`), not to run: it is left off the run's path.
         compile(app, List.of("-Xlint:all", "-Werror", "--module-path", modulePath(jar("reactor-api"), jar("reactor-quick"),
-                required("spindle.itest.slf4j-api"), required("spindle.itest.jspecify"))), javaFiles(appSources));
+                jar("mqtt-client"), required("spindle.itest.slf4j-api"), required("spindle.itest.jspecify"))),
+                javaFiles(appSources));
         List<Path> backendSources = new ArrayList<>(javaFiles(sources.resolve("jpms/dev.spindle.itests.backend")));
         backendSources.addAll(javaFiles(sources.resolve("test/java/dev/spindle/itests/backend")));
         compile(backend, List.of("--module-path", modulePath(jar("reactor-api"), required("spindle.itest.slf4j-api"),
@@ -66,7 +67,7 @@ public class ModulePathIT {
         assertEquals(List.of("demo.app"), out.get("mainModule"));
         List<String> modules = out.get("module");
         for (String m : List.of("dev.spindle.reactor", "dev.spindle.reactor.select", EPOLL_MODULE,
-                "dev.spindle.reactor.quick", "org.slf4j", "org.slf4j.simple", "demo.app")) {
+                "dev.spindle.reactor.quick", "dev.spindle.mqtt", "org.slf4j", "org.slf4j.simple", "demo.app")) {
             assertTrue(m + " is a named, explicit module: " + modules, modules.contains(m + " automatic=false"));
         }
         assertFalse("no automatic module at all: " + modules, modules.stream().anyMatch(l -> l.endsWith("automatic=true")));
@@ -112,6 +113,7 @@ public class ModulePathIT {
     // ------------------------------------------------------------------ helpers
 
     private static void assertWorked(Map<String, List<String>> out, String backendName) {
+        assertEquals(List.of("INIT module=dev.spindle.mqtt"), out.get("mqtt"));
         assertEquals(List.of("spindle-reactor inLoop=true"), out.get("scheduled"));
         assertEquals(List.of("hello over " + backendName), out.get("echo"));
         assertEquals(List.of("STOPPED"), out.get("state"));
@@ -124,7 +126,8 @@ public class ModulePathIT {
     /** Spindle's jars, slf4j and the application. */
     private static List<String> spindleModulePath() {
         return List.of(jar("reactor-api"), jar("reactor-select"), jar("reactor-epoll"), jar("reactor-quick"),
-                required("spindle.itest.slf4j-api"), required("spindle.itest.slf4j-simple"), app.toString());
+                jar("mqtt-client"), required("spindle.itest.slf4j-api"), required("spindle.itest.slf4j-simple"),
+                app.toString());
     }
 
     /**
@@ -166,7 +169,7 @@ public class ModulePathIT {
             }
         }
         byKey.put("stderr", errors);
-        for (String key : List.of("classpath", "mainModule", "module", "provider", "backend", "scheduled", "echo", "state")) {
+        for (String key : List.of("classpath", "mainModule", "module", "provider", "backend", "mqtt", "scheduled", "echo", "state")) {
             assertTrue("the application printed " + key + "=...; stdout:\n" + output, byKey.containsKey(key));
         }
         return byKey;
