@@ -2,6 +2,8 @@ package dev.spindle.mqtt.internal.codec;
 
 import dev.spindle.mqtt.MqttDecodeException;
 import dev.spindle.mqtt.MqttVersion;
+import dev.spindle.mqtt.internal.codec.v311.Mqtt311Codec;
+import dev.spindle.mqtt.internal.codec.v5.Mqtt5Codec;
 import dev.spindle.mqtt.internal.packet.Packet;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 public abstract class MqttCodec {
     /** The codec for a version. */
     public static MqttCodec of(MqttVersion version) {
-        throw new UnsupportedOperationException("codec not written yet"); // replaced by the codec change
+        return version == MqttVersion.V5 ? Mqtt5Codec.INSTANCE : Mqtt311Codec.INSTANCE;
     }
 
     /** The version this codec speaks. */
