@@ -274,12 +274,15 @@ public class SpindleFeaturesIT {
         Session session = sessions.create(new ByteArrayInputStream(new byte[0]), out, out);
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            // As the user `karaf` of Karaf's default users.properties, whose roles the command ACLs
-            // (etc/org.apache.karaf.command.acl.*.cfg) allow feature:install; without a subject
-            // the shell hides the command ("Command not found").
+            // As the user `karaf` of Karaf's default users.properties, with the roles of its group
+            // `admingroup`, which the command ACLs (etc/org.apache.karaf.command.acl.*.cfg) check:
+            // feature:install needs admin, config:edit/property-set/update need manager. Without a
+            // subject the shell hides the commands ("Command not found").
             Subject subject = new Subject();
             subject.getPrincipals().add(new UserPrincipal("karaf"));
-            subject.getPrincipals().add(new RolePrincipal("admin"));
+            for (String role : List.of("admin", "manager", "viewer", "systembundles", "ssh")) {
+                subject.getPrincipals().add(new RolePrincipal(role));
+            }
             Future<Object> result = executor.submit(() -> asUser(subject, () -> session.execute(line)));
             result.get(3, TimeUnit.MINUTES);
         } finally {
