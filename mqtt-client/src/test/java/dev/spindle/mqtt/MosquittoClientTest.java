@@ -244,6 +244,43 @@ class MosquittoClientTest {
     }
 
     @Test
+    void v5NoLocalKeepsOwnMessagesAway() throws Exception {
+        Recorder self = connected(BROKER.broker(), MqttVersion.V5, b -> b);
+        Recorder other = connected(BROKER.broker(), MqttVersion.V5, b -> b);
+        await(self.client.subscribe(List.of(new TopicSubscription("it/nolocal", Qos.AT_LEAST_ONCE, true, false, 0))));
+        await(self.client.publish(MqttMessage.builder("it/nolocal").payload("own").qos(Qos.AT_LEAST_ONCE).build()));
+        await(other.client.publish(MqttMessage.builder("it/nolocal").payload("other").qos(Qos.AT_LEAST_ONCE).build()));
+        assertEquals("other", self.take(1).get(0).payloadText(), "its own message came back despite no local");
+    }
+
+    @Test
+    void v5SharedSubscriptionSpreadsMessages() throws Exception {
+        Recorder a = connected(BROKER.broker(), MqttVersion.V5, b -> b);
+        Recorder b2 = connected(BROKER.broker(), MqttVersion.V5, b -> b);
+        Recorder pub = connected(BROKER.broker(), MqttVersion.V5, b -> b);
+        await(a.client.subscribe("$share/workers/it/jobs", Qos.AT_LEAST_ONCE));
+        await(b2.client.subscribe("$share/workers/it/jobs", Qos.AT_LEAST_ONCE));
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            await(pub.client.publish(MqttMessage.builder("it/jobs").payload("job" + i).qos(Qos.AT_LEAST_ONCE).build()));
+        }
+        java.util.Set<String> all = new java.util.TreeSet<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        int total = 0;
+        while (total < n && System.nanoTime() < end) {
+            for (Recorder r : List.of(a, b2)) {
+                MqttMessage m = r.messages.poll(10, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    total++;
+                    all.add(m.payloadText());
+                }
+            }
+        }
+        assertEquals(n, total, "each job once");
+        assertEquals(n, all.size(), "a job delivered twice: " + all);
+    }
+
+    @Test
     void v5BrokerLimitsAreRespected() throws Exception {
         try (MosquittoBroker small = MosquittoBroker.builder().maxPacketSize(2000).start()) {
             Recorder r = connected(small, MqttVersion.V5, b -> b);
