@@ -6,6 +6,8 @@
 module dev.spindle.mqtt {
     requires transitive dev.spindle.reactor;
     requires org.slf4j;
+    // Only MqttSignals (dev.spindle.mqtt.signals) needs the signal bus.
+    requires static transitive dev.spindle.signals;
     requires static org.jspecify;
     requires static osgi.annotation;
     // The OSGi component in the internal package; never loaded outside a framework.
@@ -14,4 +16,5 @@ module dev.spindle.mqtt {
     requires static org.osgi.service.metatype.annotations;
 
     exports dev.spindle.mqtt;
+    exports dev.spindle.mqtt.signals;
 }

@@ -128,6 +128,10 @@
  *       reached its remaining listeners</td>
  *       <td>the thread that delivered the failed event (the reactor thread)</td></tr>
  * </table>
+ * Other modules fire their own signals on the same bus, catalogued beside their code: the MQTT
+ * client's ({@code dev.spindle.mqtt.stateChanged}, {@code .connected}, {@code .connectionEnded},
+ * {@code .reconnectScheduled}) in the package {@code dev.spindle.mqtt.signals} of
+ * {@code mqtt-client}.
  * In OSGi the bus service bridges its reactor (state and connection signals); client services
  * are bridged by whoever builds them.
  */

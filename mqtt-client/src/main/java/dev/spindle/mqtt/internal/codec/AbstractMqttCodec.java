@@ -5,6 +5,7 @@ import static dev.spindle.mqtt.internal.codec.MqttPrimitives.malformed;
 import static dev.spindle.mqtt.internal.codec.MqttPrimitives.protocolError;
 
 import dev.spindle.mqtt.MqttDecodeException;
+import dev.spindle.mqtt.MqttVersion;
 import dev.spindle.mqtt.ReasonCodes;
 import dev.spindle.mqtt.internal.packet.Packet;
 import dev.spindle.mqtt.internal.packet.PacketType;
@@ -167,6 +168,6 @@ public abstract class AbstractMqttCodec extends MqttCodec {
     }
 
     private String versionName() {
-        return version() == dev.spindle.mqtt.MqttVersion.V5 ? "5.0" : "3.1.1";
+        return version() == MqttVersion.V5 ? "5.0" : "3.1.1";
     }
 }

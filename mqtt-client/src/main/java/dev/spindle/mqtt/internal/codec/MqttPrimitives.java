@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT data representations shared by both protocol versions (MQTT 3.1.1 §1.5, MQTT 5.0
@@ -141,7 +142,10 @@ public final class MqttPrimitives {
      * 3.1.1): a protocol error (0x82) if it is.
      */
     public static int readPacketId(ByteBuffer in, Object packet) {
-        int id = readUnsignedShort(in, packet + " packet identifier");
+        if (in.remaining() < 2) {
+            throw malformed(packet + " packet identifier needs 2 bytes but only " + in.remaining() + " remain in the packet");
+        }
+        int id = in.getShort() & 0xFFFF;
         if (id == 0) {
             throw protocolError(packet + " packet identifier must not be 0 (MQTT-2.2.1-3)");
         }
@@ -349,7 +353,7 @@ public final class MqttPrimitives {
     }
 
     /** Why {@code topic} is not a topic name (empty, or with a wildcard), or null when it is one. */
-    public static @org.jspecify.annotations.Nullable String topicNameProblem(String topic, boolean mayBeEmpty, Object what) {
+    public static @Nullable String topicNameProblem(String topic, boolean mayBeEmpty, Object what) {
         if (topic.isEmpty() && !mayBeEmpty) {
             return what + " must not be empty (MQTT-4.7.3-1)";
         }

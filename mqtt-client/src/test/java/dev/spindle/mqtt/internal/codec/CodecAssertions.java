@@ -64,6 +64,18 @@ public final class CodecAssertions {
         return toArray(out.flip());
     }
 
+    /**
+     * A CONNECT of protocol level {@code level} with the given connect flags and keep alive 60,
+     * followed by {@code rest} (properties, payload) as {@link #wire}, the remaining length computed.
+     */
+    public static byte[] connectPacket(int level, int flags, Object... rest) {
+        Object[] all = new Object[7 + rest.length];
+        Object[] header = {0, 4, "MQTT", level, flags, 0, 60};
+        System.arraycopy(header, 0, all, 0, header.length);
+        System.arraycopy(rest, 0, all, header.length, rest.length);
+        return framed(0x10, all);
+    }
+
     /** Hex dump for messages. */
     public static String hex(byte[] bytes) {
         StringBuilder sb = new StringBuilder();

@@ -12,11 +12,14 @@ import java.util.List;
  */
 final class ReasonCodeSet {
     private final String packet;
+    /** The field name for messages, built once. */
+    private final String field;
     private final long[] bits = new long[4];
     private final String listed;
 
     private ReasonCodeSet(String packet, int[] codes) {
         this.packet = packet;
+        this.field = packet + " reason code";
         StringBuilder sb = new StringBuilder();
         for (int c : codes) {
             bits[c >>> 6] |= 1L << (c & 63);
@@ -35,9 +38,9 @@ final class ReasonCodeSet {
 
     /** Reads one reason code. */
     int read(ByteBuffer in) {
-        int code = MqttPrimitives.readByte(in, packet + " reason code");
+        int code = MqttPrimitives.readByte(in, field);
         if (!contains(code)) {
-            throw MqttPrimitives.malformed(packet + " reason code must be one of " + listed + ", found: "
+            throw MqttPrimitives.malformed(field + " must be one of " + listed + ", found: "
                     + MqttPrimitives.hex(code));
         }
         return code;
@@ -46,7 +49,7 @@ final class ReasonCodeSet {
     /** Checks a reason code to be written. */
     void check(int code) {
         if (!contains(code)) {
-            throw new IllegalArgumentException(packet + " reason code must be one of " + listed + ", found: "
+            throw new IllegalArgumentException(field + " must be one of " + listed + ", found: "
                     + MqttPrimitives.hex(code));
         }
     }

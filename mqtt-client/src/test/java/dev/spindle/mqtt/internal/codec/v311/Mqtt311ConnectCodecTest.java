@@ -4,6 +4,7 @@ import static dev.spindle.mqtt.internal.codec.CodecAssertions.assertDecodeFails;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.assertEncodeFails;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.assertRoundTrip;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.assertWire;
+import static dev.spindle.mqtt.internal.codec.CodecAssertions.connectPacket;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.framed;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.toArray;
 import static dev.spindle.mqtt.internal.codec.CodecAssertions.wire;
@@ -25,13 +26,8 @@ class Mqtt311ConnectCodecTest {
         return new Connect(MqttVersion.V3_1_1, clientId, clean, keepAlive, user, password, will, Properties.EMPTY);
     }
 
-    /** The protocol name, level 4, the flags and keep alive 60, then the payload. */
-    private static byte[] connectWith(int flags, Object... payload) {
-        Object[] all = new Object[7 + payload.length];
-        Object[] header = {0, 4, "MQTT", 4, flags, 0, 60};
-        System.arraycopy(header, 0, all, 0, 7);
-        System.arraycopy(payload, 0, all, 7, payload.length);
-        return framed(0x10, all);
+    private static byte[] connectWith(int flags, Object... rest) {
+        return connectPacket(4, flags, rest);
     }
 
     @Test
