@@ -19,6 +19,8 @@ import dev.spindle.reactor.ReactorConfig;
 import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.Registration;
 import dev.spindle.reactor.select.SelectReactorProvider;
+import dev.spindle.reactor.testing.DeterministicReactor;
+import dev.spindle.reactor.testing.MemoryTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +76,8 @@ class MqttClientManagerTest {
             throw f;
         }
         synchronized (events) {
-            int n = ((FakeClient) ((SharedMqttClient) client).delegate()).id;
+            MqttClient delegate = ((SharedMqttClient) client).delegate();
+            int n = delegate instanceof FakeClient fake ? fake.id : published.size();
             published.add(client);
             publishedProperties.add(properties);
             events.add("+" + n + "@" + properties.get("spindle.reactor.backend"));
@@ -286,6 +289,37 @@ class MqttClientManagerTest {
         MqttMessage m = MqttMessage.builder("t").payload("x").build();
         service.publish(m);
         assertEquals(List.of(m), made.get(0).publishes);
+    }
+
+    @Test
+    void theRealClientConnectsAndItsConnectionIsClosedWhenItsReactorGoes() {
+        // The default factory (MqttClient.create) on a deterministic reactor, whose loop is this
+        // thread: the client's termination runs at once, inside unbindReactor.
+        MqttClientManager real = new MqttClientManager();
+        DeterministicReactor reactor = DeterministicReactor.create();
+        reactor.start();
+        try {
+            real.bindReactor(reactor, "deterministic");
+            real.activate(publisher, good());
+            reactor.runUntilIdle();
+            MqttClient client = real.client();
+            assertInstanceOf(ReactorMqttClient.class, client);
+            assertEquals(MqttClientState.STARTING, client.state());
+            assertEquals(1, reactor.tcpConnects().size());
+            assertEquals(1883, reactor.tcpConnects().get(0).target().getPort());
+            MemoryTransport connection = reactor.tcpConnects().get(0).succeed();
+            reactor.runUntilIdle();
+            assertTrue(connection.takeWritten().length > 0, "CONNECT was written");
+
+            real.unbindReactor(reactor);
+            assertEquals(MqttClientState.STOPPED, client.state());
+            assertTrue(connection.isSocketClosed(), "the connection is closed when unbindReactor returns");
+            assertEquals("-0", events().get(events().size() - 1));
+            assertNull(real.client());
+        } finally {
+            real.deactivate();
+            reactor.terminate();
+        }
     }
 
     /** Records its lifecycle calls, with the thread that terminated it. */
