@@ -34,6 +34,21 @@ final class MqttChecks {
     private MqttChecks() {
     }
 
+    /** Waits for the {@code MqttClient} service with {@code clientId}, on any backend. */
+    static void awaitClient(BundleContext context, String clientId) throws Exception {
+        Filter f = context.createFilter("(&(" + Constants.OBJECTCLASS + "=" + MqttClient.class.getName()
+                + ")(mqtt.clientId=" + clientId + "))");
+        ServiceTracker<MqttClient, MqttClient> tracker = new ServiceTracker<>(context, f, null);
+        tracker.open();
+        try {
+            if (tracker.waitForService(SpindleChecks.WAIT.toMillis()) == null) {
+                fail("no " + f + " service within " + SpindleChecks.WAIT + "; karaf.log:\n" + SpindleFeaturesIT.logTail());
+            }
+        } finally {
+            tracker.close();
+        }
+    }
+
     /**
      * Waits for the {@code MqttClient} service with {@code clientId} on {@code backend}, checks its
      * properties, waits for its CONNACK, then subscribes, publishes at QoS 1 and receives the

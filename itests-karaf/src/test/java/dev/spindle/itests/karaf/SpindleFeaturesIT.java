@@ -1,6 +1,7 @@
 package dev.spindle.itests.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -125,7 +126,8 @@ public class SpindleFeaturesIT {
     static List<String> mqttConsoleLines() {
         return List.of("feature:install spindle-mqtt", "config:edit --factory --alias " + mqttClientId()
                 + " dev.spindle.mqtt.client; config:property-set host 127.0.0.1; config:property-set port " + mqttPort()
-                + "; config:property-set clientId " + mqttClientId() + "; config:update");
+                + "; config:property-set clientId " + mqttClientId() + "; config:update",
+                "service:list dev.spindle.mqtt.MqttClient");
     }
 
     /**
@@ -181,9 +183,12 @@ public class SpindleFeaturesIT {
             // user types the third line after that.
             SpindleChecks.awaitReactor(context, expectedBackend());
             out.put(lines.get(2), execute(lines.get(2)));
-            for (String line : mqttConsoleLines()) {
-                out.put(line, execute(line));
-            }
+            List<String> mqttLines = mqttConsoleLines();
+            out.put(mqttLines.get(0), execute(mqttLines.get(0)));
+            out.put(mqttLines.get(1), execute(mqttLines.get(1)));
+            // Again a user lists the service once Declarative Services has registered it.
+            MqttChecks.awaitClient(context, mqttClientId());
+            out.put(mqttLines.get(2), execute(mqttLines.get(2)));
         } else {
             // Installed at boot from etc/org.apache.karaf.features.cfg, maybe still in progress.
             SpindleChecks.awaitReactor(context, expectedBackend());
@@ -213,6 +218,19 @@ public class SpindleFeaturesIT {
             assertTrue("registered by reactor-quick (" + providedBy + "): " + listing, listing.contains(providedBy));
             assertTrue("on " + expectedBackend() + ": " + listing,
                     listing.contains("spindle.reactor.backend = " + expectedBackend()));
+            String mqttListing = typed.get(mqttConsoleLines().get(2)).replace("\r\n", "\n");
+            assertTrue("service:list shows the MqttClient service: " + mqttListing,
+                    mqttListing.contains("[dev.spindle.mqtt.MqttClient]"));
+            Bundle mqtt = bundle("dev.spindle.mqtt");
+            assertNotNull(mqtt);
+            String mqttProvidedBy = "Provided by : \n " + mqtt.getHeaders().get("Bundle-Name") + " (" + mqtt.getBundleId() + ")";
+            assertTrue("registered by mqtt-client (" + mqttProvidedBy + "): " + mqttListing,
+                    mqttListing.contains(mqttProvidedBy));
+            for (String property : List.of("mqtt.clientId = " + mqttClientId(), "mqtt.host = 127.0.0.1",
+                    "mqtt.port = " + mqttPort(), "mqtt.version = 3.1.1", "service.factoryPid = dev.spindle.mqtt.client")) {
+                assertTrue(property + ": " + mqttListing, mqttListing.contains(property));
+            }
+            assertFalse("no password: " + mqttListing, mqttListing.contains("password"));
         }
     }
 
