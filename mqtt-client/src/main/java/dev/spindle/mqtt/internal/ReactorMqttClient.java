@@ -40,6 +40,7 @@ import dev.spindle.mqtt.internal.packet.Will;
 import dev.spindle.reactor.ConnectAttempt;
 import dev.spindle.reactor.Protocol;
 import dev.spindle.reactor.Reactor;
+import dev.spindle.reactor.ReactorState;
 import dev.spindle.reactor.Registration;
 import dev.spindle.reactor.ScheduledCall;
 import dev.spindle.reactor.Transport;
@@ -403,13 +404,22 @@ public final class ReactorMqttClient implements MqttClient {
     private void scheduleReconnect(MqttException cause) {
         int n = ++failedAttempts;
         Duration delay = config.reconnect().delay(n);
+        if (!reactor.state().isActive() || reactor.state() == ReactorState.STOPPING) {
+            LOG.info("{}: not reconnecting after {}: the reactor is {}", name, cause.getMessage(), reactor.state());
+            return;
+        }
         LOG.info("{}: reconnecting in {} after failure {}: {}", name, delay, n, cause.getMessage());
-        reconnectCall = reactor.schedule(delay, () -> {
-            reconnectCall = null;
-            if (!state.isActive()) {
-                doStart();
-            }
-        });
+        try {
+            reconnectCall = reactor.schedule(delay, () -> {
+                reconnectCall = null;
+                if (!state.isActive()) {
+                    doStart();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot schedule the reconnect on {}", name, reactor, e);
+            return;
+        }
         for (MqttListener l : listeners) {
             try {
                 l.reconnectScheduled(this, n, delay, cause);

@@ -957,6 +957,18 @@ class ReactorMqttClientTest {
         }
 
         @Test
+        void noReconnectIsScheduledOnAReactorThatIsStopping() {
+            try (MqttHarness h = new MqttHarness(b -> b.reconnect(RetryPolicy.fixed(Duration.ofSeconds(1))))) {
+                h.startToConnected();
+                h.reactor.stop();
+                h.reactor.runUntilIdle();
+                assertEquals(MqttClientState.ERROR, h.client.state());
+                assertInstanceOf(MqttConnectionException.class, h.client.error());
+                assertFalse(h.events.stream().anyMatch(e -> e.startsWith("reconnect")), () -> "events: " + h.events);
+            }
+        }
+
+        @Test
         void aCleanStopNeverReconnects() {
             try (MqttHarness h = new MqttHarness(b -> b.reconnect(RetryPolicy.fixed(Duration.ofSeconds(1))))) {
                 h.startToConnected();
