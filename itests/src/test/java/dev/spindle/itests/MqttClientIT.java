@@ -19,6 +19,7 @@ import dev.spindle.mqtt.MqttMessage;
 import dev.spindle.mqtt.Qos;
 import dev.spindle.reactor.Reactor;
 import dev.spindle.reactor.Registration;
+import dev.spindle.signals.SignalListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,25 @@ public class MqttClientIT extends SpindleOsgiSupport {
         String port = System.getProperty(MQTT_PORT);
         assertNotNull("the test driver's broker port (" + MQTT_PORT + ")", port);
         return Integer.parseInt(port);
+    }
+
+    @Test
+    public void aWhiteboardListenerSeesTheClientConnectThroughTheSignalBus() throws Exception {
+        awaitReactor(best(), null);
+        long mark = logMark();
+        BlockingQueue<Object[]> seen = new LinkedBlockingQueue<>();
+        SignalListener<Object> listener = (source, event) -> seen.add(new Object[] {source, event});
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("spindle.signal", "dev.spindle.mqtt.connected");
+        props.put("spindle.signal.type", MqttConnack.class.getName());
+        context.registerService(SignalListener.class, listener, props);
+        createConfiguration("host", HOST, "port", Integer.toString(brokerPort()), "clientId", "itest-signals");
+
+        MqttClient client = service(awaitService(MqttClient.class, "(mqtt.clientId=itest-signals)"));
+        Object[] first = seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull("no dev.spindle.mqtt.connected signal within " + WAIT + "; log: " + logSince(mark), first);
+        assertSame("the source is the MqttClient service object", client, first[0]);
+        assertFalse(((MqttConnack) first[1]).sessionPresent());
     }
 
     @Test

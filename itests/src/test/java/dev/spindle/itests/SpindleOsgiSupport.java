@@ -262,6 +262,19 @@ public abstract class SpindleOsgiSupport {
         }
     }
 
+    /** Open descriptors whose link names {@code kind}, e.g. {@code [eventpoll]} for an epoll instance. */
+    static long openDescriptors(String kind) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().contains(kind);
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     /** Polls {@code condition} every 10 ms until it holds, for at most {@link #WAIT}. */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

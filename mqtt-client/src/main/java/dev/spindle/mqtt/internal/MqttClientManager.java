@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Rules</h2>
  * <ul>
  *   <li><b>Publishing.</b> While the component is active, its settings are valid and a reactor is
- *       bound: a client is created on that reactor, {@code start()}ed, and published (as the
- *       shared view {@link SharedMqttClient}). It is published while it connects; requests made
+ *       bound: a client is created on that reactor, published (as the shared view
+ *       {@link SharedMqttClient}) and {@code start()}ed. It is published while it connects; requests made
  *       before the CONNACK are queued by the client.</li>
  *   <li><b>A new reactor</b> (the {@code Reactor} service was replaced): the client is withdrawn,
  *       {@code terminate()}d on its old reactor (this waits until the termination has run, so its
- *       connection is closed), and only then is a new client created, started and published on the
+ *       connection is closed), and only then is a new client created, published and started on the
  *       new reactor. Break before make, unlike the reactor itself, because two clients with one
  *       client identifier would take the session from each other at the broker. Consumers with a
  *       dynamic reference are handed the new client; it is a new client, so their listeners and
@@ -179,7 +179,7 @@ public final class MqttClientManager {
         }
     }
 
-    /** Creates, starts and publishes a client on {@code r}. Caller holds lock; settings are valid. */
+    /** Creates, publishes and starts a client on {@code r}. Caller holds lock; settings are valid. */
     private void attach(Reactor r, @Nullable String backendName) {
         Publisher pub = Objects.requireNonNull(publisher);
         MqttClientSettings s = Objects.requireNonNull(settings);
@@ -195,20 +195,27 @@ public final class MqttClientManager {
                     + " no MqttClient service", s.pid(), config.name(), backendName, e);
             return;
         }
-        try {
-            client.start();
-        } catch (RuntimeException e) {
-            LOG.error("MQTT client configuration {}: could not start the client {} on the reactor of backend '{}';"
-                    + " no MqttClient service", s.pid(), config.name(), backendName, e);
-            terminate(client, r);
-            return;
-        }
+        // Published before it starts, so that whoever watches the service (the SignalBus bridge)
+        // sees the client from its first state change on.
         Runnable withdraw;
         try {
             withdraw = pub.publish(new SharedMqttClient(client, s.pid()), s.serviceProperties(backendName));
         } catch (RuntimeException e) {
             LOG.error("MQTT client configuration {}: could not register the MqttClient service of {}", s.pid(),
                     config.name(), e);
+            terminate(client, r);
+            return;
+        }
+        try {
+            client.start();
+        } catch (RuntimeException e) {
+            LOG.error("MQTT client configuration {}: could not start the client {} on the reactor of backend '{}';"
+                    + " no MqttClient service", s.pid(), config.name(), backendName, e);
+            try {
+                withdraw.run();
+            } catch (RuntimeException w) {
+                LOG.warn("withdrawing the MqttClient service {} failed", config.name(), w);
+            }
             terminate(client, r);
             return;
         }

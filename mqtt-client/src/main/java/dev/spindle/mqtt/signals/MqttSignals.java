@@ -47,7 +47,8 @@ public final class MqttSignals {
     }
 
     /**
-     * Fires {@code client}'s signals on {@code bus} until the subscription is closed.
+     * Fires {@code client}'s signals on {@code bus} until the subscription is closed, with
+     * {@code client} (the object given here, e.g. an OSGi service object) as the source.
      *
      * @param client the client to observe
      * @param bus    the bus to fire on
@@ -59,27 +60,27 @@ public final class MqttSignals {
         Registration registration = client.addListener(new MqttListener() {
             @Override
             public void stateChanged(MqttClient c, MqttClientState from, MqttClientState to) {
-                bus.fire(c, STATE_CHANGED, new MqttStateChange(from, to, to == MqttClientState.ERROR ? c.error() : null));
+                bus.fire(client, STATE_CHANGED, new MqttStateChange(from, to, to == MqttClientState.ERROR ? c.error() : null));
             }
 
             @Override
             public void connected(MqttClient c, MqttConnack connack) {
-                bus.fire(c, CONNECTED, connack);
+                bus.fire(client, CONNECTED, connack);
             }
 
             @Override
             public void connectFailed(MqttClient c, @Nullable MqttException cause) {
-                bus.fire(c, CONNECTION_ENDED, new MqttConnectionEnded(false, cause));
+                bus.fire(client, CONNECTION_ENDED, new MqttConnectionEnded(false, cause));
             }
 
             @Override
             public void disconnected(MqttClient c, @Nullable MqttException cause) {
-                bus.fire(c, CONNECTION_ENDED, new MqttConnectionEnded(true, cause));
+                bus.fire(client, CONNECTION_ENDED, new MqttConnectionEnded(true, cause));
             }
 
             @Override
             public void reconnectScheduled(MqttClient c, int failedAttempts, Duration delay, MqttException cause) {
-                bus.fire(c, RECONNECT_SCHEDULED, new RetryScheduled(failedAttempts, delay, cause));
+                bus.fire(client, RECONNECT_SCHEDULED, new RetryScheduled(failedAttempts, delay, cause));
             }
 
             @Override

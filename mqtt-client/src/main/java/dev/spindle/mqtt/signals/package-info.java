@@ -1,8 +1,8 @@
 /**
  * The MQTT client's signals on Spindle's signal bus. Usable only with the {@code signals} module
  * present. {@link dev.spindle.mqtt.signals.MqttSignals#bridge MqttSignals.bridge(client, bus)}
- * fires them; in OSGi the client service component bridges every client onto the
- * {@code SignalBus} service when one is there.
+ * fires them; in OSGi a component of {@code mqtt-client} bridges every {@code MqttClient} service
+ * onto the {@code SignalBus} service when one is there (the service object is the source).
  *
  * <h2>Signal catalogue</h2>
  * Every signal an MQTT client fires; the source is always the client. Each is fired from the

@@ -93,8 +93,11 @@ class EpollProcessTest extends ReactorContractSupport {
         // java.io opens files without O_CLOEXEC: the child must not inherit this one.
         try (FileInputStream held = new FileInputStream(file.toFile())) {
             RecordingProcessProtocol p = new RecordingProcessProtocol();
-            // ls lists the descriptors of the shell that runs it (its parent, $$), then the shell prints its mask.
-            run(h, sh("ls /proc/$$/fd; grep SigBlk /proc/$$/status"), p);
+            // The shell prints its own mask with builtins only, before it forks anything: while a
+            // child of dash runs, dash blocks every signal in its wait, so a grep run from it would
+            // read that mask instead of the one it was started with. Then ls lists the shell's
+            // descriptors (its parent, $$).
+            run(h, sh("while read -r l; do case $l in SigBlk*) echo \"$l\";; esac; done < /proc/$$/status; ls /proc/$$/fd"), p);
             String out = p.text(ProcessStream.STDOUT);
             Set<String> fds = new TreeSet<>();
             for (String line : out.split("\n")) {
