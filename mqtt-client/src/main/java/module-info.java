@@ -6,8 +6,9 @@
 module dev.spindle.mqtt {
     requires transitive dev.spindle.reactor;
     requires org.slf4j;
-    // Only MqttSignals (dev.spindle.mqtt.signals) needs the signal bus.
-    requires static transitive dev.spindle.signals;
+    // Only MqttSignals (dev.spindle.mqtt.signals) needs the signal bus. Not transitive: an
+    // application that does not use MqttSignals compiles and runs without signals.
+    requires static dev.spindle.signals;
     requires static org.jspecify;
     requires static osgi.annotation;
     // The OSGi component in the internal package; never loaded outside a framework.

@@ -51,10 +51,10 @@ public class ModulePathIT {
         Path appSources = sources.resolve("jpms/demo.app");
         // JSpecify is needed to compile against Spindle on the module path (reactor-api says
         // `requires static transitive org.jspecify`), not to run: it is left off the run's path.
-        // So is signals (mqtt-client says `requires static transitive dev.spindle.signals` for
-        // its optional MqttSignals): the app runs without it.
+        // Signals is needed for neither: mqtt-client says `requires static dev.spindle.signals`
+        // (not transitive) for its optional MqttSignals, which this app does not use.
         compile(app, List.of("-Xlint:all", "-Werror", "--module-path", modulePath(jar("reactor-api"), jar("reactor-quick"),
-                jar("mqtt-client"), jar("signals"), required("spindle.itest.slf4j-api"),
+                jar("mqtt-client"), required("spindle.itest.slf4j-api"),
                 required("spindle.itest.jspecify"))), javaFiles(appSources));
         List<Path> backendSources = new ArrayList<>(javaFiles(sources.resolve("jpms/dev.spindle.itests.backend")));
         backendSources.addAll(javaFiles(sources.resolve("test/java/dev/spindle/itests/backend")));

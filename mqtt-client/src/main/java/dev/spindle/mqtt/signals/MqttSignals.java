@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Needs the {@code signals} module (optional for {@code mqtt-client}: in JPMS
  * {@code requires static}, in OSGi an optional import).
  */
+// "exports": the signal types come from dev.spindle.signals, which is optional (requires static,
+// not transitive): a user of this class requires dev.spindle.signals itself.
+@SuppressWarnings("exports")
 public final class MqttSignals {
     /** Every state change: {@code dev.spindle.mqtt.stateChanged}. */
     public static final Signal<MqttStateChange> STATE_CHANGED = Signal.of("dev.spindle.mqtt.stateChanged",
