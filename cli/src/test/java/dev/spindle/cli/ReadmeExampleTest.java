@@ -47,7 +47,8 @@ class ReadmeExampleTest {
     /** Tests that run README examples of their own; a README block may come from any of them. */
     private static final List<Path> OTHER_SOURCES = List.of(
             Path.of("src/test/java/dev/spindle/cli/ReadmeProcessExampleTest.java"),
-            Path.of("src/test/java/dev/spindle/cli/ClientServiceReadmeExampleTest.java"));
+            Path.of("src/test/java/dev/spindle/cli/ClientServiceReadmeExampleTest.java"),
+            Path.of("../mqtt-client/src/test/java/dev/spindle/mqtt/MqttReadmeExampleTest.java"));
 
     @Test
     void echoServerEchoesTheTickerClientsLinesAndEverythingStops() {
