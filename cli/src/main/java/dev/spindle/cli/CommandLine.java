@@ -15,6 +15,8 @@ final class CommandLine {
     static final String INFO = "info";
     static final String ECHO = "echo";
     static final String HELP = "help";
+    /** Handled by {@link MqttCommand}, which has options of its own. */
+    static final String MQTT = "mqtt";
 
     static final String BACKEND = "--backend";
     static final String PORT = "--port";

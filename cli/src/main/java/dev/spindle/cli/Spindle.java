@@ -40,6 +40,10 @@ public final class Spindle {
             "  echo ... [--tls]        serve TLS 1.3/1.2 with a self-signed certificate made on first use",
             "       [--tls-keystore P] its PKCS#12 file (default ~/.spindle/echo-tls.p12, password "
                     + EchoTls.PASSWORD + ")",
+            "  mqtt pub -t TOPIC -m MESSAGE [-h HOST] [-p PORT] [-q QOS] [-V mqttv5] ...",
+            "                          publish like mosquitto_pub (spindle mqtt --help for all options)",
+            "  mqtt sub -t FILTER [-v] [-C COUNT] [-h HOST] [-p PORT] ...",
+            "                          subscribe and print messages like mosquitto_sub",
             "  help                    show this text",
             "",
             "options:",
@@ -89,6 +93,12 @@ public final class Spindle {
     }
 
     int execute(String[] args) {
+        if (args.length > 0 && args[0].equals(CommandLine.MQTT)) {
+            int code = new MqttCommand(out, err, System.in).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+            out.flush();
+            err.flush();
+            return code;
+        }
         CommandLine line;
         try {
             line = CommandLine.parse(args);
