@@ -62,7 +62,8 @@ final class MqttCommand {
             "  -u, --username USER     user name",
             "  -P, --pw PASSWORD       password",
             "  -k, --keepalive SECONDS keep alive (default 60)",
-            "  -W SECONDS              give up after this long (default: pub 30, sub never)",
+            "  -W SECONDS              give up after this long (pub: after its input ended, default 30;",
+            "                          sub: default never)",
             "  --backend NAME          reactor backend (default: the best available)",
             "  --help                  show this text");
 
@@ -250,29 +251,52 @@ final class MqttCommand {
         }
     }
 
+    /** How many publishes pub keeps queued at most while it reads standard input line by line. */
+    static final int PUB_WINDOW = 1000;
+
     private int pub(Reactor reactor, Args a, MqttClientConfig config, Qos qos) {
-        List<byte[]> payloads;
-        try {
-            payloads = payloads(a);
-        } catch (IOException e) {
-            err.println("spindle mqtt: cannot read standard input: " + e.getMessage());
-            return Spindle.FAILED;
-        }
         MqttClient client = MqttClient.create(reactor, config);
         Ending ending = new Ending();
         client.addListener(ending);
         List<CompletableFuture<MqttAck>> acks = new ArrayList<>();
+        AtomicInteger refused = new AtomicInteger();
         String topic = a.topics.get(0);
-        for (byte[] p : payloads) {
-            acks.add(client.publish(MqttMessage.builder(topic).payload(p).qos(qos).retain(a.has("-r")).build())
-                    .toCompletableFuture());
-        }
         client.start();
+        try {
+            if (a.has("-l")) {
+                // Line by line as the input comes (tail -f | spindle mqtt pub -l), never more than
+                // PUB_WINDOW queued: the client's queue is bounded and so is this one.
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    while (client.queuedRequests() >= PUB_WINDOW) {
+                        if (ending.failure.isDone()) {
+                            return report(client, null);
+                        }
+                        Thread.sleep(1);
+                    }
+                    acks.add(publish(client, a, topic, qos, line.getBytes(StandardCharsets.UTF_8), refused));
+                    if (acks.size() >= PUB_WINDOW) {
+                        acks.removeIf(CompletableFuture::isDone);
+                    }
+                }
+            } else {
+                byte[] payload = a.has("-m") ? a.values.get("-m").getBytes(StandardCharsets.UTF_8)
+                        : a.has("-s") ? in.readAllBytes() : new byte[0];
+                acks.add(publish(client, a, topic, qos, payload, refused));
+            }
+        } catch (IOException e) {
+            err.println("spindle mqtt: cannot read standard input: " + e.getMessage());
+            client.terminate();
+            return Spindle.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.terminate();
+            return Spindle.FAILED;
+        }
         int timeout = intOrDefault(a, "-W", 30);
         CompletableFuture<?> all = CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]));
-        CompletableFuture<Object> done = CompletableFuture.anyOf(all, ending.failure);
         try {
-            done.get(timeout, TimeUnit.SECONDS);
+            CompletableFuture.anyOf(all, ending.failure).get(timeout, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             err.println("spindle mqtt: not done within " + timeout + " s (" + client.state() + ", "
                     + client.queuedRequests() + " messages unacknowledged)");
@@ -284,35 +308,21 @@ final class MqttCommand {
         if (ending.failure.isDone()) {
             return report(client, null);
         }
-        int refused = 0;
-        for (CompletableFuture<MqttAck> f : acks) {
-            MqttAck ack = f.join();
-            if (!ack.isSuccess()) {
-                refused++;
-                err.println("spindle mqtt: the broker refused a message: " + ReasonCodes.describe(ack.reasonCode())
-                        + (ack.reasonString() != null ? " (" + ack.reasonString() + ")" : ""));
-            }
-        }
         stopAndWait(client, ending);
-        return refused == 0 ? Spindle.OK : Spindle.FAILED;
+        return refused.get() == 0 ? Spindle.OK : Spindle.FAILED;
     }
 
-    private List<byte[]> payloads(Args a) throws IOException {
-        if (a.has("-m")) {
-            return List.of(a.values.get("-m").getBytes(StandardCharsets.UTF_8));
-        }
-        if (a.has("-n")) {
-            return List.of(new byte[0]);
-        }
-        if (a.has("-s")) {
-            return List.of(in.readAllBytes());
-        }
-        List<byte[]> lines = new ArrayList<>();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-            lines.add(line.getBytes(StandardCharsets.UTF_8));
-        }
-        return lines;
+    private CompletableFuture<MqttAck> publish(MqttClient client, Args a, String topic, Qos qos, byte[] payload,
+            AtomicInteger refused) {
+        return client.publish(MqttMessage.builder(topic).payload(payload).qos(qos).retain(a.has("-r")).build())
+                .toCompletableFuture().whenComplete((ack, failure) -> {
+                    if (failure != null || !ack.isSuccess()) {
+                        refused.incrementAndGet();
+                        err.println("spindle mqtt: a message was not delivered: " + (failure != null
+                                ? failure.getMessage() : ReasonCodes.describe(ack.reasonCode())
+                                + (ack.reasonString() != null ? " (" + ack.reasonString() + ")" : "")));
+                    }
+                });
     }
 
     private int sub(Reactor reactor, Args a, MqttClientConfig config, Qos qos) {

@@ -25,6 +25,13 @@ class MqttCommandTest {
     @RegisterExtension
     static final MosquittoExtension BROKER = new MosquittoExtension();
 
+    /** Each background command on a thread of its own (the common pool may have one thread). */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> {
+        Thread t = new Thread(r, "mqtt-command-test");
+        t.setDaemon(true);
+        t.start();
+    };
+
     /** One run's exit code and output. */
     private record Run(int code, String out, String err) {
     }
@@ -53,17 +60,21 @@ class MqttCommandTest {
      * published first, is delivered on subscribe, and it shows in the live output.
      */
     private static CompletableFuture<Run> subscriber(String topicRoot, int count, String... extra) throws Exception {
+        return subscriber(new ByteArrayOutputStream(), topicRoot, count, extra);
+    }
+
+    private static CompletableFuture<Run> subscriber(ByteArrayOutputStream out, String topicRoot, int count, String... extra)
+            throws Exception {
         assertEquals(0, run(broker("pub", "-t", topicRoot + "/probe", "-m", "probe", "-r").toArray(new String[0])).code());
         List<String> args = broker("sub", "-t", topicRoot + "/#", "-C", Integer.toString(count + 1), "-W", "60");
         args.addAll(List.of(extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Run> sub = CompletableFuture.supplyAsync(() -> {
             int code = new MqttCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]))
                     .run(args.toArray(new String[0]));
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        });
+        }, OWN_THREAD);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!out.toString(StandardCharsets.UTF_8).contains("probe")) {
             if (sub.isDone() || System.nanoTime() > end) {
@@ -97,6 +108,28 @@ class MqttCommandTest {
         assertEquals(0, p.code(), p.err());
         Run s = sub.get(60, TimeUnit.SECONDS);
         assertEquals("probe\none\ntwo\nthree\n", s.out());
+    }
+
+    @Test
+    void pubMinusLPublishesEachLineAsItArrives() throws Exception {
+        String root = "cli/stream/" + System.nanoTime();
+        ByteArrayOutputStream live = new ByteArrayOutputStream();
+        CompletableFuture<Run> sub = subscriber(live, root, 2, "-q", "1");
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream input = new java.io.PipedInputStream(feed);
+        CompletableFuture<Run> pub = CompletableFuture.supplyAsync(
+                () -> run(input, broker("pub", "-t", root + "/s", "-l", "-q", "1").toArray(new String[0])), OWN_THREAD);
+        feed.write("first\n".getBytes(StandardCharsets.UTF_8));
+        feed.flush();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!live.toString(StandardCharsets.UTF_8).contains("first")) { // while the input is still open
+            assertTrue(System.nanoTime() < end && !pub.isDone(), "the first line was not published before the input ended");
+            Thread.sleep(10);
+        }
+        feed.write("second\n".getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        assertEquals(0, pub.get(60, TimeUnit.SECONDS).code());
+        assertEquals("probe\nfirst\nsecond\n", sub.get(60, TimeUnit.SECONDS).out());
     }
 
     @Test
