@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,6 +31,9 @@ final class SpindleMqttDriver implements MqttDriver.Library {
 
     static final int MAX_QUEUED = MqttDriver.QOS0_WINDOW;
     private static final long WAIT_SECONDS = 30;
+
+    /** Publishes refused with {@link MqttQueueFullException} (and made again after {@code queueDrained}). */
+    private static final AtomicLong REFUSED = new AtomicLong();
 
     private final Reactor reactor;
     private final Thread loop;
@@ -63,6 +67,7 @@ final class SpindleMqttDriver implements MqttDriver.Library {
     public void close() throws Exception {
         reactor.stop();
         loop.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        System.err.println("SpindleMqttDriver: publishes refused with MqttQueueFullException: " + REFUSED.get());
     }
 
     private static final class Conn implements MqttDriver.Conn, MqttListener {
@@ -107,6 +112,7 @@ final class SpindleMqttDriver implements MqttDriver.Library {
             while (true) {
                 CompletableFuture<MqttAck> f = client.publish(m).toCompletableFuture();
                 if (f.isCompletedExceptionally() && f.exceptionNow() instanceof MqttQueueFullException) {
+                    REFUSED.incrementAndGet();
                     if (!drained.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("queue full and no queueDrained for " + WAIT_SECONDS + " s");
                     }
