@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The HiveMQ MQTT client 1.4 ({@code Mqtt3AsyncClient} / {@code Mqtt5AsyncClient}) with its
@@ -21,105 +22,88 @@ final class HiveMqMqttDriver implements MqttDriver.Library {
 
     @Override
     public MqttDriver.Conn connect(String clientId, int port, int mqttVersion) throws Exception {
-        return mqttVersion == 5 ? new V5(clientId, port) : new V3(clientId, port);
+        if (mqttVersion == 5) {
+            Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(clientId)
+                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
+            c.connectWith().cleanStart(true).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return new Conn((topic, qos, payload) -> c.publishWith().topic(topic).qos(qos).payload(payload).send(),
+                    (topic, qos, handler) -> c.subscribeWith().topicFilter(topic).qos(qos)
+                            .callback(m -> received(m.getPayloadAsBytes(), handler)).send(),
+                    c::disconnect);
+        }
+        Mqtt3AsyncClient c = MqttClient.builder().useMqttVersion3().identifier(clientId)
+                .serverHost("127.0.0.1").serverPort(port).buildAsync();
+        c.connectWith().cleanSession(true).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        return new Conn((topic, qos, payload) -> c.publishWith().topic(topic).qos(qos).payload(payload).send(),
+                (topic, qos, handler) -> c.subscribeWith().topicFilter(topic).qos(qos)
+                        .callback(m -> received(m.getPayloadAsBytes(), handler)).send(),
+                c::disconnect);
     }
 
     @Override
     public void close() {
     }
 
-    private static MqttQos qos(int qos) {
-        return qos == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE;
-    }
-
-    private static void acquire(Semaphore window) throws InterruptedException {
-        if (!window.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("no QoS 0 publish written for " + WAIT_SECONDS + " s");
+    private static void received(byte[] payload, Runnable handler) {
+        if (payload.length >= 0) {
+            handler.run();
         }
     }
 
-    private static void whenDone(CompletableFuture<?> f, Runnable done, AtomicReference<Throwable> failed) {
-        f.whenComplete((r, e) -> {
-            if (e != null && failed != null) {
-                failed.compareAndSet(null, e);
+    /** Publishes one message with the MQTT 3 or 5 client. */
+    private interface Publisher {
+        CompletableFuture<?> publish(String topic, MqttQos qos, byte[] payload);
+    }
+
+    /** Subscribes with the MQTT 3 or 5 client. */
+    private interface Subscriber {
+        CompletableFuture<?> subscribe(String topic, MqttQos qos, Runnable handler);
+    }
+
+    /** A connected client of either version, seen through the three calls the driver makes. */
+    private static final class Conn implements MqttDriver.Conn {
+        private final Publisher publisher;
+        private final Subscriber subscriber;
+        private final Supplier<CompletableFuture<?>> disconnect;
+        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
+
+        Conn(Publisher publisher, Subscriber subscriber, Supplier<CompletableFuture<?>> disconnect) {
+            this.publisher = publisher;
+            this.subscriber = subscriber;
+            this.disconnect = disconnect;
+        }
+
+        @Override
+        public void subscribe(String topic, int qos, Runnable handler) throws Exception {
+            subscriber.subscribe(topic, qos == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE, handler)
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void publishQos0(String topic, byte[] payload) throws Exception {
+            if (!qos0Window.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no QoS 0 publish written for " + WAIT_SECONDS + " s");
             }
-            done.run();
-        });
-    }
-
-    /** MQTT 3.1.1. */
-    private static final class V3 implements MqttDriver.Conn {
-        private final Mqtt3AsyncClient client;
-        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
-
-        V3(String clientId, int port) throws Exception {
-            client = MqttClient.builder().useMqttVersion3().identifier(clientId)
-                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
-            client.connectWith().cleanSession(true).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void subscribe(String topic, int qos, Runnable handler) throws Exception {
-            client.subscribeWith().topicFilter(topic).qos(qos(qos)).callback(p -> {
-                if (p.getPayloadAsBytes().length >= 0) {
-                    handler.run();
-                }
-            }).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void publishQos0(String topic, byte[] payload) throws Exception {
-            acquire(qos0Window);
-            whenDone(client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send(),
-                    qos0Window::release, null);
+            whenDone(publisher.publish(topic, MqttQos.AT_MOST_ONCE, payload), qos0Window::release, null);
         }
 
         @Override
         public void publishQos1(String topic, byte[] payload, Runnable onAck, AtomicReference<Throwable> failed) {
-            whenDone(client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send(), onAck, failed);
+            whenDone(publisher.publish(topic, MqttQos.AT_LEAST_ONCE, payload), onAck, failed);
         }
 
         @Override
         public void close() throws Exception {
-            client.disconnect().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
-    /** MQTT 5. */
-    private static final class V5 implements MqttDriver.Conn {
-        private final Mqtt5AsyncClient client;
-        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
-
-        V5(String clientId, int port) throws Exception {
-            client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                    .serverHost("127.0.0.1").serverPort(port).buildAsync();
-            client.connectWith().cleanStart(true).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            disconnect.get().get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
 
-        @Override
-        public void subscribe(String topic, int qos, Runnable handler) throws Exception {
-            client.subscribeWith().topicFilter(topic).qos(qos(qos)).callback(p -> {
-                if (p.getPayloadAsBytes().length >= 0) {
-                    handler.run();
+        private static void whenDone(CompletableFuture<?> f, Runnable done, AtomicReference<Throwable> failed) {
+            f.whenComplete((r, e) -> {
+                if (e != null && failed != null) {
+                    failed.compareAndSet(null, e);
                 }
-            }).send().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void publishQos0(String topic, byte[] payload) throws Exception {
-            acquire(qos0Window);
-            whenDone(client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send(),
-                    qos0Window::release, null);
-        }
-
-        @Override
-        public void publishQos1(String topic, byte[] payload, Runnable onAck, AtomicReference<Throwable> failed) {
-            whenDone(client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send(), onAck, failed);
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.disconnect().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                done.run();
+            });
         }
     }
 }

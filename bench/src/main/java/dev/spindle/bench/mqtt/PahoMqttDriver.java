@@ -78,21 +78,72 @@ final class PahoMqttDriver implements MqttDriver.Library {
         }
     }
 
-    private static void retryPause() {
-        LockSupport.parkNanos(50_000);
-    }
+    /** What the two Paho clients share: the QoS 0 window, the max-inflight retry, message counting. */
+    private abstract static class PahoConn implements MqttDriver.Conn {
+        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
+        private volatile Runnable onMessage = () -> {};
 
-    private static void acquire(Semaphore window) throws InterruptedException {
-        if (!window.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("no QoS 0 publish written for " + WAIT_MILLIS + " ms");
+        /** Hands one publish to Paho; {@code done} runs from its action listener. */
+        abstract void send(String topic, byte[] payload, int qos, Runnable done, AtomicReference<Throwable> failed)
+                throws Exception;
+
+        /** Paho's reason code of {@code e}, or -1 if it is not Paho's exception. */
+        abstract int reasonCode(Exception e);
+
+        abstract void subscribeAndWait(String topic, int qos) throws Exception;
+
+        @Override
+        public final void subscribe(String topic, int qos, Runnable handler) throws Exception {
+            onMessage = handler;
+            subscribeAndWait(topic, qos);
+        }
+
+        @Override
+        public final void publishQos0(String topic, byte[] payload) throws Exception {
+            if (!qos0Window.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("no QoS 0 publish written for " + WAIT_MILLIS + " ms");
+            }
+            publish(topic, payload, 0, qos0Window::release, null);
+        }
+
+        @Override
+        public final void publishQos1(String topic, byte[] payload, Runnable onAck, AtomicReference<Throwable> failed)
+                throws Exception {
+            publish(topic, payload, 1, onAck, failed);
+        }
+
+        private void publish(String topic, byte[] payload, int qos, Runnable done, AtomicReference<Throwable> failed)
+                throws Exception {
+            while (true) {
+                try {
+                    send(topic, payload, qos, done, failed);
+                    return;
+                } catch (Exception e) {
+                    if (reasonCode(e) != MAX_INFLIGHT_REASON) {
+                        throw e;
+                    }
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+        }
+
+        final void arrived(byte[] payload) {
+            if (payload.length >= 0) {
+                onMessage.run();
+            }
+        }
+
+        static void finished(Runnable done, AtomicReference<Throwable> failed, Throwable e) {
+            if (e != null && failed != null) {
+                failed.compareAndSet(null, e);
+            }
+            done.run();
         }
     }
 
     /** MQTT 3.1.1. */
-    private static final class V3 implements MqttDriver.Conn, org.eclipse.paho.client.mqttv3.MqttCallback {
+    private static final class V3 extends PahoConn implements org.eclipse.paho.client.mqttv3.MqttCallback {
         private final org.eclipse.paho.client.mqttv3.MqttAsyncClient client;
-        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
-        private volatile Runnable onMessage = () -> {};
 
         V3(String uri, String clientId) throws Exception {
             client = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(uri, clientId,
@@ -108,35 +159,29 @@ final class PahoMqttDriver implements MqttDriver.Library {
         }
 
         @Override
-        public void subscribe(String topic, int qos, Runnable handler) throws Exception {
-            onMessage = handler;
+        void subscribeAndWait(String topic, int qos) throws Exception {
             client.subscribe(topic, qos).waitForCompletion(WAIT_MILLIS);
         }
 
         @Override
-        public void publishQos0(String topic, byte[] payload) throws Exception {
-            acquire(qos0Window);
-            publish(topic, payload, 0, new Listener(qos0Window::release, null));
+        void send(String topic, byte[] payload, int qos, Runnable done, AtomicReference<Throwable> failed)
+                throws Exception {
+            client.publish(topic, payload, qos, false, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                @Override
+                public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                    finished(done, failed, null);
+                }
+
+                @Override
+                public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
+                    finished(done, failed, e);
+                }
+            });
         }
 
         @Override
-        public void publishQos1(String topic, byte[] payload, Runnable onAck, AtomicReference<Throwable> failed)
-                throws Exception {
-            publish(topic, payload, 1, new Listener(onAck, failed));
-        }
-
-        private void publish(String topic, byte[] payload, int qos, Listener listener) throws Exception {
-            while (true) {
-                try {
-                    client.publish(topic, payload, qos, false, null, listener);
-                    return;
-                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                    if (e.getReasonCode() != MAX_INFLIGHT_REASON) {
-                        throw e;
-                    }
-                    retryPause();
-                }
-            }
+        int reasonCode(Exception e) {
+            return e instanceof org.eclipse.paho.client.mqttv3.MqttException m ? m.getReasonCode() : -1;
         }
 
         @Override
@@ -151,37 +196,17 @@ final class PahoMqttDriver implements MqttDriver.Library {
 
         @Override
         public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-            if (message.getPayload().length >= 0) {
-                onMessage.run();
-            }
+            arrived(message.getPayload());
         }
 
         @Override
         public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
         }
-
-        private record Listener(Runnable done, AtomicReference<Throwable> failed)
-                implements org.eclipse.paho.client.mqttv3.IMqttActionListener {
-            @Override
-            public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
-                done.run();
-            }
-
-            @Override
-            public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
-                if (failed != null) {
-                    failed.compareAndSet(null, e);
-                }
-                done.run();
-            }
-        }
     }
 
     /** MQTT 5. */
-    private static final class V5 implements MqttDriver.Conn, org.eclipse.paho.mqttv5.client.MqttCallback {
+    private static final class V5 extends PahoConn implements org.eclipse.paho.mqttv5.client.MqttCallback {
         private final org.eclipse.paho.mqttv5.client.MqttAsyncClient client;
-        private final Semaphore qos0Window = new Semaphore(MqttDriver.QOS0_WINDOW);
-        private volatile Runnable onMessage = () -> {};
 
         V5(String uri, String clientId) throws Exception {
             client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(uri, clientId,
@@ -195,35 +220,29 @@ final class PahoMqttDriver implements MqttDriver.Library {
         }
 
         @Override
-        public void subscribe(String topic, int qos, Runnable handler) throws Exception {
-            onMessage = handler;
+        void subscribeAndWait(String topic, int qos) throws Exception {
             client.subscribe(topic, qos).waitForCompletion(WAIT_MILLIS);
         }
 
         @Override
-        public void publishQos0(String topic, byte[] payload) throws Exception {
-            acquire(qos0Window);
-            publish(topic, payload, 0, new Listener(qos0Window::release, null));
+        void send(String topic, byte[] payload, int qos, Runnable done, AtomicReference<Throwable> failed)
+                throws Exception {
+            client.publish(topic, payload, qos, false, null, new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+                @Override
+                public void onSuccess(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                    finished(done, failed, null);
+                }
+
+                @Override
+                public void onFailure(org.eclipse.paho.mqttv5.client.IMqttToken token, Throwable e) {
+                    finished(done, failed, e);
+                }
+            });
         }
 
         @Override
-        public void publishQos1(String topic, byte[] payload, Runnable onAck, AtomicReference<Throwable> failed)
-                throws Exception {
-            publish(topic, payload, 1, new Listener(onAck, failed));
-        }
-
-        private void publish(String topic, byte[] payload, int qos, Listener listener) throws Exception {
-            while (true) {
-                try {
-                    client.publish(topic, payload, qos, false, null, listener);
-                    return;
-                } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                    if (e.getReasonCode() != MAX_INFLIGHT_REASON) {
-                        throw e;
-                    }
-                    retryPause();
-                }
-            }
+        int reasonCode(Exception e) {
+            return e instanceof org.eclipse.paho.mqttv5.common.MqttException m ? m.getReasonCode() : -1;
         }
 
         @Override
@@ -242,9 +261,7 @@ final class PahoMqttDriver implements MqttDriver.Library {
 
         @Override
         public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
-            if (message.getPayload().length >= 0) {
-                onMessage.run();
-            }
+            arrived(message.getPayload());
         }
 
         @Override
@@ -257,22 +274,6 @@ final class PahoMqttDriver implements MqttDriver.Library {
 
         @Override
         public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
-        }
-
-        private record Listener(Runnable done, AtomicReference<Throwable> failed)
-                implements org.eclipse.paho.mqttv5.client.MqttActionListener {
-            @Override
-            public void onSuccess(org.eclipse.paho.mqttv5.client.IMqttToken token) {
-                done.run();
-            }
-
-            @Override
-            public void onFailure(org.eclipse.paho.mqttv5.client.IMqttToken token, Throwable e) {
-                if (failed != null) {
-                    failed.compareAndSet(null, e);
-                }
-                done.run();
-            }
         }
     }
 }
