@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>Every option must be known to the program; an unknown one, or a missing value, stops it
  * with a message that names what was found.
  */
-final class CliArgs {
+public final class CliArgs {
 
     private final String program;
     private final Map<String, String> values = new HashMap<>();
@@ -26,7 +26,7 @@ final class CliArgs {
      * @param withValue options that take a value (without the leading {@code --})
      * @param flags options that take none
      */
-    static CliArgs parse(String program, String[] args, Set<String> withValue, Set<String> flags) {
+    public static CliArgs parse(String program, String[] args, Set<String> withValue, Set<String> flags) {
         CliArgs parsed = new CliArgs(program);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -46,15 +46,15 @@ final class CliArgs {
         return parsed;
     }
 
-    String get(String name, String defaultValue) {
+    public String get(String name, String defaultValue) {
         return values.getOrDefault(name, defaultValue);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    int getInt(String name, int defaultValue, int min, int max) {
+    public int getInt(String name, int defaultValue, int min, int max) {
         String text = values.get(name);
         if (text == null) {
             return defaultValue;
@@ -71,12 +71,12 @@ final class CliArgs {
         return value;
     }
 
-    UsageException usage(String message) {
+    public UsageException usage(String message) {
         return new UsageException(program + ": " + message);
     }
 
     /** A bad command line; the program prints the message and exits with status 2. */
-    static final class UsageException extends IllegalArgumentException {
+    public static final class UsageException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
